@@ -1,0 +1,28 @@
+"""xjax: the JAX programming model on XLA. `import xjax as jax` runs JAX code."""
+
+from xjax._src.api import (
+    ShapeDtypeStruct as ShapeDtypeStruct,
+    block_until_ready as block_until_ready,
+    device_get as device_get,
+    device_put as device_put,
+    eval_shape as eval_shape,
+    jit as jit,
+    make_jaxpr as make_jaxpr,
+)
+from xjax._src.array import Array as Array
+from xjax._src.config import config as config, disable_jit as disable_jit
+from xjax._src.xla.client import (
+    default_backend as default_backend,
+    device_count as device_count,
+    devices as devices,
+    local_device_count as local_device_count,
+    local_devices as local_devices,
+    process_count as process_count,
+    process_index as process_index,
+)
+from xjax import numpy as numpy
+from xjax import lax as lax
+from xjax import tree_util as tree_util
+from xjax import tree as tree
+
+__version__ = "0.0.1"

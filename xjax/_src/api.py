@@ -1,0 +1,502 @@
+"""jit and its companions: make_jaxpr, eval_shape, device_put/get, block_until_ready."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import operator
+from typing import Any, Callable, NamedTuple, Sequence
+
+import numpy as np
+
+from xjax._src import core, dtypes
+from xjax._src import tree as tree_lib
+from xjax._src.array import Array, from_host, to_array
+from xjax._src.config import config, x64_enabled
+from xjax._src.core import ClosedJaxpr, ShapedArray
+from xjax._src.interpreters import lowering
+from xjax._src.interpreters.partial_eval import DebugInfo, trace_to_jaxpr
+from xjax._src.pjit import compile_closed_jaxpr, jit_p, split_consts
+from xjax._src.util import fn_name
+from xjax._src.xla import client as xla_client
+from xjax._src.xla import execute as xla
+
+_PY = (bool, int, float, complex)
+
+
+class ShapeDtypeStruct:
+    """A shape, dtype (and weak type) standing in for an array in eval_shape / lower."""
+
+    __slots__ = ("shape", "dtype", "sharding", "weak_type")
+
+    def __init__(self, shape: Sequence[int], dtype: Any, sharding: Any = None, weak_type: bool = False):
+        self.shape = tuple(operator.index(d) for d in shape)
+        self.dtype = np.dtype(dtype)
+        self.sharding = sharding
+        self.weak_type = weak_type
+
+    @property
+    def aval(self) -> ShapedArray:
+        return core.shaped_array(self.shape, dtypes.canonicalize_dtype(self.dtype), self.weak_type)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ShapeDtypeStruct)
+            and (self.shape, self.dtype, self.weak_type) == (other.shape, other.dtype, other.weak_type)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.shape, self.dtype, self.weak_type))
+
+    def __repr__(self) -> str:
+        weak = ", weak_type=True" if self.weak_type else ""
+        return f"ShapeDtypeStruct(shape={self.shape}, dtype={self.dtype.name}{weak})"
+
+
+def _abstractify(x: Any) -> ShapedArray:
+    try:
+        return core.get_aval(x)
+    except TypeError:
+        raise TypeError(
+            f"Argument {x!r} of type {type(x).__name__} is not a valid xjax type: "
+            "arguments must be arrays, scalars or pytrees of them (mark other arguments static)"
+        ) from None
+
+
+def _arg_names(fun: Callable, in_tree: Any, n_leaves: int) -> tuple[str, ...]:
+    """Names of flattened arguments ('x', "params['w']") for error messages."""
+    try:
+        params = list(inspect.signature(fun).parameters)
+    except (TypeError, ValueError):
+        params = []
+    try:
+        dummy = tree_lib.tree_unflatten(in_tree, list(range(n_leaves)))
+        paths = tree_lib.tree_flatten_with_path(dummy)[0]
+    except Exception:  # pragma: no cover - names are best effort
+        return tuple(f"argument {i}" for i in range(n_leaves))
+    names = []
+    for path, _ in paths:
+        head = path[0] if path else None
+        pos = getattr(head, "idx", None)
+        key = getattr(head, "key", None)
+        if len(path) >= 2:
+            inner = path[1]
+            if pos == 0:  # positional
+                i = getattr(inner, "idx", 0)
+                base = params[i] if i < len(params) else f"args[{i}]"
+            else:  # keyword
+                base = str(getattr(inner, "key", key))
+            names.append(base + tree_lib.keystr(tuple(path[2:])))
+        else:
+            names.append("argument")
+    return tuple(names)
+
+
+class _Entry(NamedTuple):
+    exe: xla.Executable
+    const_bufs: list
+    out_avals: list
+    out_tree: Any
+
+
+class _Traced(NamedTuple):
+    closed: ClosedJaxpr  # small host consts inlined; hoisted consts are leading invars
+    hoisted: list  # values of the leading invars (Arrays, big numpy arrays or outer tracers)
+    out_tree: Any
+    in_avals: list
+
+
+def _check_static(x: Any, i: Any) -> Any:
+    try:
+        hash(x)
+    except TypeError as e:
+        raise ValueError(
+            f"Non-hashable static arguments are not supported. An error occurred while trying to "
+            f"hash an object of type {type(x)}, {x!r}, passed as static argument {i}. The error "
+            f"was: {e}. Fix: make it hashable (e.g. a tuple) or pass it as a traced argument."
+        ) from None
+    return x
+
+
+class JitWrapped:
+    """A jit-compiled function: traced once per input signature, then run from a cache."""
+
+    def __init__(
+        self,
+        fun: Callable,
+        static_argnums: int | Sequence[int] | None = None,
+        static_argnames: str | Sequence[str] | None = None,
+        donate_argnums: int | Sequence[int] | None = None,
+        donate_argnames: str | Sequence[str] | None = None,
+    ):
+        if not callable(fun):
+            raise TypeError(f"jit: expected a callable, got {fun!r} of type {type(fun).__name__}")
+        self._fun = fun
+        functools.update_wrapper(self, fun, updated=())
+        try:
+            self._sig: inspect.Signature | None = inspect.signature(fun)
+        except (TypeError, ValueError):
+            self._sig = None
+        self._static_argnums, self._static_argnames = self._resolve(static_argnums, static_argnames)
+        self._donate_argnums, _ = self._resolve(donate_argnums, donate_argnames)
+        self._name = getattr(fun, "__name__", "fun")
+        self._cache: dict[Any, _Entry] = {}
+        self._trace_cache: dict[Any, _Traced] = {}
+
+    def _resolve(self, nums: Any, names: Any) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        nums = () if nums is None else (nums,) if isinstance(nums, int) else tuple(nums)
+        names = () if names is None else (names,) if isinstance(names, str) else tuple(names)
+        params = list(self._sig.parameters.values()) if self._sig else []
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        n_pos = len(positional)
+        has_varargs = any(p.kind == p.VAR_POSITIONAL for p in params)
+        out_nums = []
+        for i in nums:
+            if not isinstance(i, int):
+                raise TypeError(f"jit: argnums must be integers, got {i!r}")
+            if i < 0:
+                if not n_pos or has_varargs:
+                    raise ValueError(f"jit: negative argnum {i} needs a fixed number of positional parameters")
+                i += n_pos
+            if not has_varargs and self._sig is not None and i >= n_pos:
+                raise ValueError(
+                    f"jit: argnum {i} is out of range for {self._name} with {n_pos} positional parameters"
+                )
+            out_nums.append(i)
+        out_names = list(names)
+        for i in out_nums:  # infer names from numbers, and numbers from names, as JAX does
+            if i < n_pos and positional[i].kind != positional[i].POSITIONAL_ONLY:
+                out_names.append(positional[i].name)
+        for nm in names:
+            for j, p in enumerate(positional):
+                if p.name == nm:
+                    out_nums.append(j)
+        return tuple(sorted(set(out_nums))), tuple(sorted(set(out_names)))
+
+    # -- argument handling ---------------------------------------------------------------
+    def _split(self, args: tuple, kwargs: dict) -> tuple[tuple, dict, tuple]:
+        if not self._static_argnums and not self._static_argnames:
+            return args, kwargs, ()
+        statics = []
+        dyn_args = []
+        for i, a in enumerate(args):
+            if i in self._static_argnums:
+                statics.append((i, _check_static(a, i)))
+            else:
+                dyn_args.append(a)
+        dyn_kwargs = {}
+        for k, v in kwargs.items():
+            if k in self._static_argnames:
+                statics.append((k, _check_static(v, k)))
+            else:
+                dyn_kwargs[k] = v
+        return tuple(dyn_args), dyn_kwargs, tuple(statics)
+
+    def _merge(self, dyn_args: tuple, dyn_kwargs: dict, statics: tuple) -> tuple[tuple, dict]:
+        if not statics:
+            return dyn_args, dyn_kwargs
+        pos = {k: v for k, v in statics if isinstance(k, int)}
+        kw = {k: v for k, v in statics if isinstance(k, str)}
+        args, it = [], iter(dyn_args)
+        n = len(dyn_args) + len(pos)
+        for i in range(n):
+            args.append(pos[i] if i in pos else next(it))
+        return tuple(args), {**dyn_kwargs, **kw}
+
+    # -- tracing -------------------------------------------------------------------------
+    def _trace(self, in_tree: Any, in_avals: list, statics: tuple, traced_for: str = "jit") -> _Traced:
+        key = (in_tree, tuple(in_avals), statics, x64_enabled())
+        hit = self._trace_cache.get(key)
+        if hit is not None:
+            return hit
+        out_tree_box = []
+
+        def flat_fun(*flat: Any) -> list:
+            dyn_args, dyn_kwargs = tree_lib.tree_unflatten(in_tree, flat)
+            args, kwargs = self._merge(dyn_args, dyn_kwargs, statics)
+            out = self._fun(*args, **kwargs)
+            leaves, out_tree = tree_lib.flatten(out)
+            out_tree_box.append(out_tree)
+            return leaves
+
+        debug = DebugInfo(traced_for, fn_name(self._fun), _arg_names(self._fun, in_tree, len(in_avals)))
+        jaxpr, consts = trace_to_jaxpr(flat_fun, in_avals, debug)
+        closed, hoisted = split_consts(jaxpr, consts)
+        traced = _Traced(closed, hoisted, out_tree_box[0], in_avals)
+        if not any(isinstance(c, core.Tracer) for c in hoisted):
+            self._trace_cache[key] = traced
+        return traced
+
+    def _flatten_args(self, args: tuple, kwargs: dict) -> tuple[list, Any, tuple]:
+        dyn_args, dyn_kwargs, statics = self._split(args, kwargs)
+        leaves, in_tree = tree_lib.flatten((dyn_args, dyn_kwargs))
+        return leaves, in_tree, statics
+
+    def _donated(self, leaves: list, in_tree: Any, n_hoisted: int, statics: tuple) -> list[bool]:
+        """Per-executable-argument donation flags (hoisted consts are never donated)."""
+        if not self._donate_argnums:
+            return []
+        dyn_args, _ = tree_lib.tree_unflatten(in_tree, leaves)
+        static_pos = {k for k, _ in statics if isinstance(k, int)}
+        positions = [i for i in range(len(dyn_args) + len(static_pos)) if i not in static_pos]
+        flags = [False] * n_hoisted
+        for pos, sub in zip(positions, dyn_args):
+            flags += [pos in self._donate_argnums] * len(tree_lib.flatten(sub)[0])
+        return flags + [False] * (n_hoisted + len(leaves) - len(flags))
+
+    def _compile(self, leaves: list, in_tree: Any, statics: tuple) -> _Entry:
+        in_avals = [_abstractify(x) for x in leaves]
+        traced = self._trace(in_tree, in_avals, statics)
+        donated = self._donated(leaves, in_tree, len(traced.hoisted), statics)
+        exe = compile_closed_jaxpr(traced.closed, self._name, donated)
+        const_bufs = [(c if type(c) is Array else from_host(c))._buf for c in traced.hoisted]
+        return _Entry(exe, const_bufs, traced.closed.out_avals, traced.out_tree)
+
+    # -- calling -------------------------------------------------------------------------
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if config.jax_disable_jit:
+            return self._fun(*args, **kwargs)
+        leaves, in_tree, statics = self._flatten_args(args, kwargs)
+        if core._ctx.trace is not core.eval_trace:
+            return self._bind(leaves, in_tree, statics)
+        key = [in_tree, statics, x64_enabled()]
+        bufs = []
+        for x in leaves:
+            t = type(x)
+            if t is Array:
+                key.append(x.aval)
+                bufs.append(x._buf)
+            else:
+                if t in _PY:
+                    key.append(t)
+                else:
+                    key.append(_abstractify(x))
+                bufs.append(to_array(x)._buf)
+        key = tuple(key)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._cache[key] = self._compile(leaves, in_tree, statics)
+        try:
+            outs = entry.exe(entry.const_bufs + bufs if entry.const_bufs else bufs)
+        except xla_client.XlaRuntimeError as e:
+            if "delete" in str(e) or "donated" in str(e):
+                raise RuntimeError(
+                    f"jit({self._name}): an argument was deleted or donated earlier "
+                    "(donate_argnums) and can no longer be used"
+                ) from e
+            raise
+        return tree_lib.tree_unflatten(entry.out_tree, [Array(b, a) for b, a in zip(outs, entry.out_avals)])
+
+    def _bind(self, leaves: list, in_tree: Any, statics: tuple) -> Any:
+        in_avals = [_abstractify(x) for x in leaves]
+        traced = self._trace(in_tree, in_avals, statics)
+        outs = jit_p.bind(*traced.hoisted, *leaves, jaxpr=traced.closed, name=self._name)
+        return tree_lib.tree_unflatten(traced.out_tree, outs)
+
+    # -- AOT -----------------------------------------------------------------------------
+    def trace(self, *args: Any, **kwargs: Any) -> Traced:
+        """Traces for the given arguments (arrays or ShapeDtypeStructs) without compiling."""
+        leaves, in_tree, statics = self._flatten_args(args, kwargs)
+        in_avals = [_abstractify(x) for x in leaves]
+        return Traced(self, self._trace(in_tree, in_avals, statics), in_tree, statics)
+
+    def lower(self, *args: Any, **kwargs: Any) -> Lowered:
+        """Lowers to StableHLO for the given arguments (arrays or ShapeDtypeStructs)."""
+        return self.trace(*args, **kwargs).lower()
+
+    def eval_shape(self, *args: Any, **kwargs: Any) -> Any:
+        return self.trace(*args, **kwargs).out_info
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+        self._trace_cache.clear()
+
+    def _cache_size(self) -> int:
+        return len(self._cache)
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+    def __repr__(self) -> str:
+        return f"<xjax.jit({self._name})>"
+
+
+def _shape_struct(a: ShapedArray) -> ShapeDtypeStruct:
+    return ShapeDtypeStruct(a.shape, a.dtype, weak_type=a.weak_type)
+
+
+class Traced:
+    """The result of `jit(f).trace(...)`: the jaxpr, before lowering."""
+
+    def __init__(self, wrapped: JitWrapped, traced: _Traced, in_tree: Any, statics: tuple):
+        self._wrapped, self._traced, self._in_tree, self._statics = wrapped, traced, in_tree, statics
+
+    @property
+    def jaxpr(self) -> ClosedJaxpr:
+        return self._traced.closed
+
+    @property
+    def out_info(self) -> Any:
+        return tree_lib.tree_unflatten(
+            self._traced.out_tree, [_shape_struct(a) for a in self._traced.closed.out_avals]
+        )
+
+    def lower(self) -> Lowered:
+        return Lowered(self._wrapped, self._traced, self._in_tree, self._statics)
+
+
+class Lowered:
+    """The result of `jit(f).lower(...)`: StableHLO text, ready to compile."""
+
+    def __init__(self, wrapped: JitWrapped, traced: _Traced, in_tree: Any, statics: tuple):
+        self._wrapped, self._traced, self._in_tree, self._statics = wrapped, traced, in_tree, statics
+        closed = traced.closed
+        self._text = lowering.lower_jaxpr(closed.jaxpr, closed.consts, name=f"jit_{wrapped._name}")
+
+    def as_text(self, dialect: str | None = None) -> str:
+        if dialect not in (None, "stablehlo"):
+            raise ValueError(f"Lowered.as_text: unknown dialect {dialect!r}; only 'stablehlo'")
+        return self._text
+
+    def compile(self) -> Compiled:
+        exe = compile_closed_jaxpr(self._traced.closed, self._wrapped._name)
+        return Compiled(exe, self._traced, self._in_tree, self._wrapped._name)
+
+
+class Compiled:
+    """An executable for fixed input types (`jit(f).lower(...).compile()`)."""
+
+    def __init__(self, exe: xla.Executable, traced: _Traced, in_tree: Any, name: str):
+        self._exe, self._traced, self._in_tree, self._name = exe, traced, in_tree, name
+        self._const_bufs = [(c if type(c) is Array else from_host(c))._buf for c in traced.hoisted]
+
+    def as_text(self) -> str:
+        return self._exe.hlo_text()
+
+    def cost_analysis(self) -> Any:
+        return self._exe.cost_analysis()
+
+    def memory_analysis(self) -> Any:
+        return self._exe.memory_analysis()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        leaves, in_tree = tree_lib.flatten((args, kwargs))
+        if in_tree != self._in_tree:
+            raise TypeError(
+                f"Compiled({self._name}): called with argument structure {in_tree}, compiled for "
+                f"{self._in_tree}"
+            )
+        arrays = [x if type(x) is Array else to_array(x) for x in leaves]
+        for i, (a, want) in enumerate(zip(arrays, self._traced.in_avals)):
+            if a.aval.shape != want.shape or a.aval.dtype != want.dtype:
+                raise TypeError(
+                    f"Compiled({self._name}): argument {i} has type {a.aval.str_short()}, but the "
+                    f"executable was compiled for {want.str_short()}"
+                )
+        outs = self._exe(self._const_bufs + [a._buf for a in arrays])
+        avals = self._traced.closed.out_avals
+        return tree_lib.tree_unflatten(self._traced.out_tree, [Array(b, a) for b, a in zip(outs, avals)])
+
+
+def jit(
+    fun: Callable | None = None,
+    *,
+    static_argnums: int | Sequence[int] | None = None,
+    static_argnames: str | Sequence[str] | None = None,
+    donate_argnums: int | Sequence[int] | None = None,
+    donate_argnames: str | Sequence[str] | None = None,
+    keep_unused: bool = False,
+    device: Any = None,
+    backend: str | None = None,
+    inline: bool = False,
+) -> Any:
+    """Compiles `fun` with XLA: traced once per argument signature, then cached.
+
+    Usable as `jit(f, ...)` or as a decorator `@jit` / `@partial(jit, static_argnums=...)`.
+    """
+    if fun is None:
+        return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames,
+                             donate_argnums=donate_argnums, donate_argnames=donate_argnames)
+    return JitWrapped(fun, static_argnums, static_argnames, donate_argnums, donate_argnames)
+
+
+def make_jaxpr(
+    fun: Callable,
+    static_argnums: int | Sequence[int] = (),
+    return_shape: bool = False,
+) -> Callable[..., Any]:
+    """Returns a function that traces `fun` and returns its ClosedJaxpr (JAX's printed form)."""
+    wrapped = JitWrapped(fun, static_argnums)
+
+    @functools.wraps(fun)
+    def make(*args: Any, **kwargs: Any) -> Any:
+        leaves, in_tree, statics = wrapped._flatten_args(args, kwargs)
+        in_avals = [_abstractify(x) for x in leaves]
+        traced = wrapped._trace(in_tree, in_avals, statics, traced_for="make_jaxpr")
+        closed = traced.closed
+        n_h = len(traced.hoisted)
+        if n_h:  # hoisted consts back to constvars for display
+            j = closed.jaxpr
+            jaxpr = core.Jaxpr(j.invars[:n_h] + j.constvars, j.invars[n_h:], j.outvars, j.eqns)
+            closed = ClosedJaxpr(jaxpr, list(traced.hoisted) + closed.consts)
+        if return_shape:
+            return closed, tree_lib.tree_unflatten(traced.out_tree, [_shape_struct(a) for a in closed.out_avals])
+        return closed
+
+    return make
+
+
+def eval_shape(fun: Callable, *args: Any, **kwargs: Any) -> Any:
+    """Output shapes/dtypes of `fun(*args)` as ShapeDtypeStructs, computed without running it."""
+    return JitWrapped(fun).trace(*args, **kwargs).out_info
+
+
+def device_put(x: Any, device: Any = None, *, donate: bool = False, may_alias: Any = None) -> Any:
+    """Places every leaf of `x` on `device` (default: the first device)."""
+    if device is not None and not isinstance(device, xla_client.Device):
+        device = getattr(device, "_device", None) or next(iter(getattr(device, "device_set", [])), None)
+        if device is None:
+            raise TypeError("device_put: `device` must be a Device or a single-device Sharding")
+
+    def put(leaf: Any) -> Any:
+        if isinstance(leaf, core.Tracer):
+            return leaf
+        if type(leaf) is Array:
+            if device is None or leaf.device == device:
+                return leaf
+            return Array(xla.copy_to_device(leaf._buf, device), leaf.aval)
+        aval = _abstractify(leaf)
+        return from_host(np.asarray(leaf), aval.dtype, aval.weak_type, device)
+
+    return tree_lib.tree_map(put, x)
+
+
+def device_get(x: Any) -> Any:
+    """Copies every Array leaf of `x` to a host numpy array."""
+
+    def get(leaf: Any) -> Any:
+        if type(leaf) is Array:
+            return leaf._value
+        return leaf
+
+    return tree_lib.tree_map(get, x)
+
+
+def block_until_ready(x: Any) -> Any:
+    """Waits for every Array leaf of `x`; returns `x`."""
+    leaves = [leaf for leaf in tree_lib.tree_leaves(x) if type(leaf) is Array]
+    for leaf in leaves:
+        leaf._check_alive()
+    if leaves:
+        xla.block_until_ready([leaf._buf for leaf in leaves])
+    return x

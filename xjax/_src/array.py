@@ -1,0 +1,237 @@
+"""Array: the user-facing device array. Wraps one jaxlib buffer and its aval.
+
+Operators and the NumPy-style methods that need `xjax.numpy` are installed on this class (and
+on `core.Tracer`) by `xjax._src.numpy.array_methods`, so arrays and tracers share one definition.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from xjax._src import core, dtypes
+from xjax._src.core import ShapedArray
+from xjax._src.xla import client as xla_client
+from xjax._src.xla import execute as xla
+
+
+class Array:
+    """A (possibly not yet computed) array on a device. Immutable: use `x.at[idx].set(v)`."""
+
+    __slots__ = ("_buf", "aval", "_npy", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, buf: Any, aval: ShapedArray):
+        self._buf = buf
+        self.aval = aval
+        self._npy = None
+
+    # -- metadata ------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.aval.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.aval.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.aval.shape)
+
+    @property
+    def size(self) -> int:
+        return self.aval.size
+
+    @property
+    def weak_type(self) -> bool:
+        return self.aval.weak_type
+
+    @property
+    def itemsize(self) -> int:
+        return self.aval.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.aval.size * self.aval.dtype.itemsize
+
+    # -- device and host -----------------------------------------------------------------
+    @property
+    def _value(self) -> np.ndarray:
+        v = self._npy
+        if v is None:
+            self._check_alive()
+            v = self._npy = xla.to_numpy(self._buf)
+        return v
+
+    def _check_alive(self) -> None:
+        if self._buf.is_deleted():
+            raise RuntimeError(
+                "Array has been deleted or donated (e.g. through donate_argnums); "
+                "it can no longer be used"
+            )
+
+    def block_until_ready(self) -> Array:
+        """Waits until the value is computed; returns self."""
+        self._check_alive()
+        self._buf.block_until_ready()
+        return self
+
+    def is_ready(self) -> bool:
+        self._check_alive()
+        return self._buf.is_ready()
+
+    def delete(self) -> None:
+        self._buf.delete()
+        self._npy = None
+
+    def is_deleted(self) -> bool:
+        return self._buf.is_deleted()
+
+    @property
+    def device(self) -> Any:
+        return xla.buffer_device(self._buf)
+
+    def devices(self) -> set[Any]:
+        return {xla.buffer_device(self._buf)}
+
+    @property
+    def sharding(self) -> Any:
+        from xjax._src.sharding import SingleDeviceSharding
+
+        return SingleDeviceSharding(self.device)
+
+    @property
+    def committed(self) -> bool:
+        return True
+
+    def copy_to_host_async(self) -> None:
+        self._check_alive()
+        self._buf._copy_single_device_array_to_host_async()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        v = self._value
+        if dtype is not None and np.dtype(dtype) != v.dtype:
+            return v.astype(dtype)
+        if copy:
+            return v.copy()
+        return v
+
+    def __dlpack__(self, *, stream: Any = None, max_version: Any = None, dl_device: Any = None,
+                   copy: Any = None) -> Any:
+        self._check_alive()
+        self._buf.block_until_ready()
+        return xla.dlpack_capsule(self._buf)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return (1, 0)  # kDLCPU, device 0
+
+    def __reduce__(self) -> Any:
+        return (_reconstruct, (np.array(self._value), self.aval.weak_type))
+
+    # -- Python protocol -------------------------------------------------------------------
+    def item(self, *args: Any) -> Any:
+        return self._value.item(*args)
+
+    def tolist(self) -> Any:
+        return self._value.tolist()
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __float__(self) -> float:
+        return float(self._value)
+
+    def __int__(self) -> int:
+        return int(self._value)
+
+    def __complex__(self) -> complex:
+        return complex(self._value)
+
+    def __index__(self) -> int:
+        if not dtypes.is_integer(self.dtype) and self.dtype != dtypes.bool_:
+            raise TypeError(f"only integer arrays can be used as an index, got {self.dtype.name}")
+        return int(self._value)
+
+    def __len__(self) -> int:
+        if not self.aval.shape:
+            raise TypeError("len() of unsized object")
+        return self.aval.shape[0]
+
+    def __iter__(self) -> Iterator[Array]:
+        if not self.aval.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.aval.shape[0]))
+
+    def __hash__(self) -> int:
+        raise TypeError("unhashable type: 'Array'")
+
+    def __format__(self, spec: str) -> str:
+        if self.ndim == 0:
+            return format(self._value[()], spec)
+        return format(self._value, spec)
+
+    def __str__(self) -> str:
+        return str(self._value)
+
+    def __repr__(self) -> str:
+        prefix = "Array("
+        dtype_str = f"dtype={self.dtype.name}" + (", weak_type=True" if self.weak_type else "") + ")"
+        if self._buf.is_deleted():
+            return f"Array(<deleted>, {dtype_str}"
+        if self.size == 0 and self.shape != (0,):
+            body = f"[], shape={self.shape}"
+        else:
+            body = np.array2string(
+                self._value, prefix=prefix, suffix=",", separator=", ", max_line_width=80
+            )
+        last = len(body) - body.rfind("\n") + 1
+        sep = " " if last + len(dtype_str) + 1 <= 80 else "\n" + " " * len(prefix)
+        return f"{prefix}{body},{sep}{dtype_str}"
+
+    def copy(self) -> Array:
+        return Array(xla.copy_to_device(self._buf, self.device), self.aval)
+
+    def __copy__(self) -> Array:
+        return self.copy()
+
+    def __deepcopy__(self, memo: Any) -> Array:
+        return self.copy()
+
+
+def _reconstruct(value: np.ndarray, weak_type: bool) -> Array:
+    return from_host(value, weak_type=weak_type)
+
+
+def from_host(x: Any, dtype: Any = None, weak_type: bool = False, device: Any = None) -> Array:
+    """Copies a host value (numpy array or scalar) to a device as an Array."""
+    if dtype is None:
+        dtype = dtypes.canonicalize_dtype(np.result_type(x))
+    else:
+        dtype = dtypes.canonicalize_dtype(dtype)
+    arr = np.asarray(x, dtype=dtype)
+    aval = core.shaped_array(arr.shape, dtype, weak_type)
+    return Array(xla.put(arr, aval, device or _default_device()), aval)
+
+
+_default: list[Any] = []
+
+
+def _default_device() -> Any:
+    if not _default:
+        _default.append(xla_client.default_device())
+    return _default[0]
+
+
+def to_array(x: Any) -> Array:
+    """Any concrete array-like (Array, numpy, Python scalar) as an Array; weak types kept."""
+    if type(x) is Array:
+        return x
+    aval = core.get_aval(x)
+    if type(x) is int:
+        info = np.iinfo(aval.dtype)
+        if not info.min <= x <= info.max:
+            raise OverflowError(f"Python int {x} too large to convert to {aval.dtype.name}")
+    arr = np.asarray(x, aval.dtype)
+    return Array(xla.put(arr, aval, _default_device()), aval)

@@ -1,0 +1,1 @@
+"""The bridge to jaxlib: the only package of xjax that imports it."""

@@ -1,0 +1,37 @@
+"""Pytree utilities: nested tuples, lists, dicts, None and registered nodes (`jax.tree_util`)."""
+
+from xjax._src.tree import DictKey as DictKey
+from xjax._src.tree import FlattenedIndexKey as FlattenedIndexKey
+from xjax._src.tree import GetAttrKey as GetAttrKey
+from xjax._src.tree import KeyEntry as KeyEntry
+from xjax._src.tree import KeyPath as KeyPath
+from xjax._src.tree import Partial as Partial
+from xjax._src.tree import PyTreeDef as PyTreeDef
+from xjax._src.tree import SequenceKey as SequenceKey
+from xjax._src.tree import all_leaves as all_leaves
+from xjax._src.tree import flatten_one_level as flatten_one_level
+from xjax._src.tree import flatten_one_level_with_keys as flatten_one_level_with_keys
+from xjax._src.tree import is_tree_node as is_tree_node
+from xjax._src.tree import keystr as keystr
+from xjax._src.tree import register_dataclass as register_dataclass
+from xjax._src.tree import register_pytree_node as register_pytree_node
+from xjax._src.tree import register_pytree_node_class as register_pytree_node_class
+from xjax._src.tree import register_pytree_with_keys as register_pytree_with_keys
+from xjax._src.tree import register_pytree_with_keys_class as register_pytree_with_keys_class
+from xjax._src.tree import register_static as register_static
+from xjax._src.tree import tree_all as tree_all
+from xjax._src.tree import tree_broadcast as tree_broadcast
+from xjax._src.tree import tree_flatten as tree_flatten
+from xjax._src.tree import tree_flatten_with_path as tree_flatten_with_path
+from xjax._src.tree import tree_leaves as tree_leaves
+from xjax._src.tree import tree_leaves_with_path as tree_leaves_with_path
+from xjax._src.tree import tree_map as tree_map
+from xjax._src.tree import tree_map_with_path as tree_map_with_path
+from xjax._src.tree import tree_reduce as tree_reduce
+from xjax._src.tree import tree_reduce_associative as tree_reduce_associative
+from xjax._src.tree import tree_structure as tree_structure
+from xjax._src.tree import tree_transpose as tree_transpose
+from xjax._src.tree import tree_unflatten as tree_unflatten
+from xjax._src.tree import treedef_children as treedef_children
+from xjax._src.tree import treedef_is_leaf as treedef_is_leaf
+from xjax._src.tree import treedef_tuple as treedef_tuple
