@@ -140,6 +140,7 @@ class JitWrapped:
         if not callable(fun):
             raise TypeError(f"jit: expected a callable, got {fun!r} of type {type(fun).__name__}")
         self._fun = fun
+        self._name = getattr(fun, "__name__", "fun")
         functools.update_wrapper(self, fun, updated=())
         try:
             self._sig: inspect.Signature | None = inspect.signature(fun)
@@ -147,7 +148,6 @@ class JitWrapped:
             self._sig = None
         self._static_argnums, self._static_argnames = self._resolve(static_argnums, static_argnames)
         self._donate_argnums, _ = self._resolve(donate_argnums, donate_argnames)
-        self._name = getattr(fun, "__name__", "fun")
         self._cache: dict[Any, _Entry] = {}
         self._trace_cache: dict[Any, _Traced] = {}
 

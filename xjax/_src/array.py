@@ -224,14 +224,40 @@ def _default_device() -> Any:
     return _default[0]
 
 
+_scalar_cache: dict[tuple, Array] = {}
+
+
 def to_array(x: Any) -> Array:
-    """Any concrete array-like (Array, numpy, Python scalar) as an Array; weak types kept."""
+    """Any concrete array-like (Array, numpy, Python scalar) as an Array; weak types kept.
+
+    Scalars are cached on device by (dtype, weak type, bytes): eager code reuses the same few
+    constants (0, 1, 0.5, ...) over and over.
+    """
     if type(x) is Array:
         return x
     aval = core.get_aval(x)
+    if aval.shape:
+        return _put_checked(x, aval)
     if type(x) is int:
-        info = np.iinfo(aval.dtype)
-        if not info.min <= x <= info.max:
-            raise OverflowError(f"Python int {x} too large to convert to {aval.dtype.name}")
+        _check_int(x, aval.dtype)
+    key = (aval, np.asarray(x, aval.dtype).tobytes())
+    hit = _scalar_cache.get(key)
+    if hit is not None and not hit._buf.is_deleted():
+        return hit
+    out = _put_checked(x, aval)
+    if len(_scalar_cache) < 4096:
+        _scalar_cache[key] = out
+    return out
+
+
+def _check_int(x: int, dtype: np.dtype) -> None:
+    info = np.iinfo(dtype)
+    if not info.min <= x <= info.max:
+        raise OverflowError(f"Python int {x} too large to convert to {dtype.name}")
+
+
+def _put_checked(x: Any, aval: ShapedArray) -> Array:
+    if type(x) is int:
+        _check_int(x, aval.dtype)
     arr = np.asarray(x, aval.dtype)
     return Array(xla.put(arr, aval, _default_device()), aval)

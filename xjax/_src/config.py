@@ -40,6 +40,7 @@ class Config:
         hook: Callable[[Any], None] | None = None,
     ) -> None:
         self._values[name] = default
+        object.__setattr__(self, name, default)  # plain attribute: fast reads on hot paths
         if validator is not None:
             self._validators[name] = validator
         if hook is not None:
@@ -63,6 +64,7 @@ class Config:
         if hook is not None:
             hook(value)
         self._values[name] = value
+        object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> Any:
         try:

@@ -115,6 +115,23 @@ def get_aval(x: Any) -> ShapedArray:
     raise TypeError(f"Value {x!r} of type {t.__name__} is not a valid xjax type")
 
 
+class TypedScalar:
+    """A host scalar with an explicit dtype and weak type (how lax/jnp pass a weakly typed
+    constant of a non-default dtype to `bind`, e.g. the 2 in `weak_f16 * 2`)."""
+
+    __slots__ = ("val", "aval")
+
+    def __init__(self, val: Any, dtype: np.dtype, weak_type: bool):
+        self.val = np.asarray(val, dtype)[()]
+        self.aval = shaped_array((), dtype, weak_type)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self.val, dtype)
+
+    def __repr__(self) -> str:
+        return f"TypedScalar({self.val!r}, {self.aval.str_short()}{', weak' if self.aval.weak_type else ''})"
+
+
 def is_valid_jaxtype(x: Any) -> bool:
     try:
         get_aval(x)

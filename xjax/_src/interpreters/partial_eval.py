@@ -51,6 +51,8 @@ def _literal(x: Any) -> Literal | None:
         if t is int:
             _check_int_range(x, aval.dtype)
         return Literal(np.array(x, aval.dtype)[()], aval)
+    if t is core.TypedScalar:
+        return Literal(x.val, x.aval)
     if isinstance(x, np.generic) or (isinstance(x, np.ndarray) and x.ndim == 0):
         aval = core.get_aval(x)
         return Literal(np.asarray(x).astype(aval.dtype)[()], aval)

@@ -12,7 +12,6 @@ from xjax._src.lax import elementwise as lax_elem
 from xjax._src.lax import shape as lax_shape
 
 _PY = (bool, int, float, complex)
-_PY_OF_KIND = {"i": int, "u": int, "f": float, "c": complex}
 
 
 def is_arraylike(x: Any) -> bool:
@@ -36,12 +35,9 @@ def check_arraylike(fn: str, *args: Any) -> None:
 def _cast(x: Any, dtype: np.dtype, weak: bool) -> Any:
     t = type(x)
     if t in _PY:
-        if weak and dtype != dtypes.bool_:
-            py = _PY_OF_KIND.get(dtype.kind, float)
-            if t is not py or dtypes.canonicalize_dtype(dtypes.python_scalar_dtype(x)) != dtype:
-                x = py(x)
+        if weak and dtypes.canonicalize_dtype(dtypes.python_scalar_dtype(x)) == dtype:
             return x
-        return np.asarray(x, dtype)[()]
+        return core.TypedScalar(x, dtype, weak)
     aval = core.get_aval(x)
     if aval.dtype != dtype:
         return lax_elem.convert_element_type(x, dtype, weak_type=weak)
