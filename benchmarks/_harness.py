@@ -54,7 +54,8 @@ import sys
 import tempfile
 import time
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 CONTENDERS = ("jax", "xjax")  # run order within a round: A = jax, B = xjax
 MODES = {
@@ -116,7 +117,9 @@ def _import_contender(module_name: str) -> dict:
 
 def _make_loop(stmt: str, sync: str, ns: dict) -> Callable[[int], float]:
     """Compiles `def loop(n)`: time n x stmt, then sync. Namespace names become fast locals."""
-    names = [k for k in ns if k.isidentifier() and not k.startswith("__") and not keyword.iskeyword(k)]
+    names = [
+        k for k in ns if k.isidentifier() and not k.startswith("__") and not keyword.iskeyword(k)
+    ]
     body = [f"    {k} = __ns[{k!r}]" for k in names]
     body += ["    __t0 = __timer()", "    for __i in __repeat(None, __n):"]
     body += ["        " + line for line in stmt.strip().splitlines()]
@@ -124,7 +127,7 @@ def _make_loop(stmt: str, sync: str, ns: dict) -> Callable[[int], float]:
     body += ["    return __timer() - __t0"]
     src = "def __loop(__n, __ns=__ns, __timer=__timer, __repeat=__repeat):\n" + "\n".join(body)
     glb = dict(ns, __ns=ns, __timer=time.perf_counter, __repeat=itertools.repeat)
-    exec(compile(src, "<benchmark loop>", "exec"), glb)
+    exec(compile(src, "<benchmark loop>", "exec"), glb)  # noqa: S102 (this is a timeit)
     return glb["__loop"]
 
 
@@ -158,7 +161,7 @@ def run_worker(bench: Benchmark, module_name: str, min_time: float, repeat: int,
         if extra:
             ns.update(extra)
     elif bench.setup:
-        exec(compile(bench.setup, f"<setup {bench.name}>", "exec"), ns)
+        exec(compile(bench.setup, f"<setup {bench.name}>", "exec"), ns)  # noqa: S102
     t_setup = time.perf_counter() - t0
 
     loop = _make_loop(bench.stmt, bench.sync, ns)
@@ -200,7 +203,7 @@ def _worker_main(benchmarks: list[Benchmark], args: argparse.Namespace) -> int:
     bench = {b.name: b for b in benchmarks}[args._bench]
     try:
         result = run_worker(bench, args._module, args.min_time, args.repeat, args.gc_off)
-    except BaseException as e:  # report, do not crash the driver
+    except Exception as e:  # noqa: BLE001 (report it to the driver, which goes on)
         tb = traceback.format_exc().strip().splitlines()
         result = {"error": f"{type(e).__name__}: {e}", "traceback": tb[-12:]}
     with open(args._out, "w") as f:
@@ -233,7 +236,9 @@ def _spawn(script: str, bench: Benchmark, contender: str, module: str, mode: str
     env = dict(os.environ)
     env.setdefault("JAX_PLATFORMS", "cpu")
     try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=args.timeout)
+        proc = subprocess.run(
+            cmd, check=False, env=env, capture_output=True, text=True, timeout=args.timeout
+        )
         try:
             with open(out) as f:
                 result = json.load(f)
@@ -265,9 +270,7 @@ def _compare_checks(bench: Benchmark, ref: dict | None, got: dict | None) -> str
 
 def _summarize(bench: Benchmark, runs: dict[str, list[dict]]) -> dict:
     times = {c: [r.get("median_s") for r in runs[c]] for c in CONTENDERS}
-    ratios = [
-        x / j for j, x in zip(times["jax"], times["xjax"]) if j is not None and x is not None
-    ]
+    ratios = [x / j for j, x in zip(times["jax"], times["xjax"]) if j is not None and x is not None]
     errors = {c: r["error"] for c in CONTENDERS for r in runs[c] if "error" in r}
     tracebacks = {c: r.get("traceback", []) for c in CONTENDERS for r in runs[c] if "error" in r}
     checks = {c: next((r["check"] for r in runs[c] if r.get("check")), None) for c in CONTENDERS}
@@ -329,17 +332,21 @@ def run_mode(benchmarks: list[Benchmark], script: str, mode: str, args) -> list[
 
 def print_report(title: str, mode: str, results: list[dict], args) -> None:
     sub = "   xjax := jax (harness self-test)" if args.xjax_is_jax else ""
-    print(f"\n== {title} | mode: {MODES[mode][0]} | {args.rounds} rounds x {args.repeat} "
-          f"measurements of ~{args.min_time:g} s{sub}")
+    print(
+        f"\n== {title} | mode: {MODES[mode][0]} | {args.rounds} rounds x {args.repeat} "
+        f"measurements of ~{args.min_time:g} s{sub}"
+    )
     head = f"{'benchmark':<24} {'JAX':>10} {'xjax':>10} {'xjax/JAX':>9} {'[min-max]':>13}"
     print(head + f" {'target':>8}  verdict")
     for r in results:
         spread = f"[{min(r['ratios']):.2f}-{max(r['ratios']):.2f}]" if r["ratios"] else ""
         ratio = f"{r['ratio_median']:.2f}" if r["ratio_median"] is not None else "-"
         target = f"<= {r['target']:.2f}" if r["target"] is not None else "-"
-        print(f"{r['name']:<24} {_fmt_time(r['jax']['median_s']):>10} "
-              f"{_fmt_time(r['xjax']['median_s']):>10} {ratio:>9} {spread:>13} {target:>8}  "
-              f"{r['verdict']}")
+        print(
+            f"{r['name']:<24} {_fmt_time(r['jax']['median_s']):>10} "
+            f"{_fmt_time(r['xjax']['median_s']):>10} {ratio:>9} {spread:>13} {target:>8}  "
+            f"{r['verdict']}"
+        )
     for r in results:
         for c, err in r["errors"].items():
             print(f"  {r['name']} [{c}] {err}")
@@ -360,19 +367,33 @@ def _parser() -> argparse.ArgumentParser:
     pin.add_argument("--taskset", action="store_true", help="pin workers to core 0 (taskset -c 0)")
     pin.add_argument("--both", action="store_true", help="run unpinned, then pinned to core 0")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
-    p.add_argument("--xjax-is-jax", action="store_true",
-                   help="run real JAX as the xjax contender (harness self-test; env XJAX_IS_JAX=1)")
-    p.add_argument("-k", metavar="SUBSTR", help="only benchmarks whose name contains one of "
-                   "these comma-separated substrings")
+    p.add_argument(
+        "--xjax-is-jax",
+        action="store_true",
+        help="run real JAX as the xjax contender (harness self-test; env XJAX_IS_JAX=1)",
+    )
+    p.add_argument(
+        "-k",
+        metavar="SUBSTR",
+        help="only benchmarks whose name contains one of these comma-separated substrings",
+    )
     p.add_argument("--list", action="store_true", help="list the benchmarks and exit")
-    p.add_argument("--min-time", type=float, default=0.2,
-                   help="target seconds per measurement (default 0.2)")
-    p.add_argument("--repeat", type=int, default=5,
-                   help="measurements per worker process; it reports their median (default 5)")
+    p.add_argument(
+        "--min-time", type=float, default=0.2, help="target seconds per measurement (default 0.2)"
+    )
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="measurements per worker process; it reports their median (default 5)",
+    )
     p.add_argument("--gc-off", action="store_true", help="disable the GC inside timed loops")
     p.add_argument("--timeout", type=float, default=300, help="seconds per worker (default 300)")
-    p.add_argument("--fail-on-miss", action="store_true",
-                   help="exit with status 1 if any benchmark is MISS, WRONG or ERROR")
+    p.add_argument(
+        "--fail-on-miss",
+        action="store_true",
+        help="exit with status 1 if any benchmark is MISS, WRONG or ERROR",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="print each worker's result")
     p.add_argument("--_worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--_bench", help=argparse.SUPPRESS)

@@ -177,18 +177,20 @@ class Array:
 
     def __repr__(self) -> str:
         prefix = "Array("
-        dtype_str = f"dtype={self.dtype.name}" + (", weak_type=True" if self.weak_type else "") + ")"
+        dtype_str = f"dtype={self.dtype.name}" + (", weak_type=True" if self.weak_type else "")
         if self._buf.is_deleted():
-            return f"Array(<deleted>, {dtype_str}"
-        if self.size == 0 and self.shape != (0,):
+            return f"{prefix}<deleted>, {dtype_str})"
+        width = np.get_printoptions()["linewidth"]
+        if self.size == 0:
             body = f"[], shape={self.shape}"
         else:
             body = np.array2string(
-                self._value, prefix=prefix, suffix=",", separator=", ", max_line_width=80
+                self._value, prefix=prefix, suffix=",", separator=", ", max_line_width=width
             )
         last = len(body) - body.rfind("\n") + 1
-        sep = " " if last + len(dtype_str) + 1 <= 80 else "\n" + " " * len(prefix)
-        return f"{prefix}{body},{sep}{dtype_str}"
+        # JAX's layout: a too-long last line gets padding, not a line break
+        sep = " " * len(prefix) if last + len(dtype_str) + 2 > width else " "
+        return f"{prefix}{body},{sep}{dtype_str})"
 
     def copy(self) -> Array:
         return Array(xla.copy_to_device(self._buf, self.device), self.aval)

@@ -53,7 +53,7 @@ def block_until_ready(bufs: Sequence[Any]) -> None:
 
 
 def buffer_device(buf: Any) -> Any:
-    return buf.sharding._device
+    return buf._sharding._device
 
 
 def copy_to_device(buf: Any, device: Any) -> Any:
