@@ -10,6 +10,10 @@ import sys
 import pytest
 
 from tests.oracle import oracle  # noqa: F401  (the session fixture)
+from xjax._src.config import config
+
+# Type-check every jaxpr as it is built (xjax's internal consistency checks).
+config.update("jax_enable_checks", True)
 
 _JAX_REPORTED = [False]
 
