@@ -11,8 +11,8 @@ import numpy as np
 
 from xjax._src import core, dtypes
 from xjax._src import tree as tree_lib
-from xjax._src.array import Array, from_host, to_array
-from xjax._src.config import config, x64_enabled
+from xjax._src.array import Array, common_device, default_sharding, from_host, to_array, to_device
+from xjax._src.config import _x64, config, x64_enabled
 from xjax._src.core import ClosedJaxpr, ShapedArray
 from xjax._src.interpreters import lowering
 from xjax._src.interpreters.partial_eval import DebugInfo, trace_to_jaxpr
@@ -22,6 +22,13 @@ from xjax._src.xla import client as xla_client
 from xjax._src.xla import execute as xla
 
 _PY = (bool, int, float, complex)
+_flatten = tree_lib.flatten
+_default_sharding: list = []
+
+
+def _init_default() -> Any:
+    _default_sharding.append(default_sharding())
+    return _default_sharding[0]
 
 
 class ShapeDtypeStruct:
@@ -112,6 +119,15 @@ class _Traced(NamedTuple):
     hoisted: list  # values of the leading invars (Arrays, big numpy arrays or outer tracers)
     out_tree: Any
     in_avals: list
+
+
+def _runtime_error(name: str, e: Exception) -> Exception:
+    if "delete" in str(e) or "donated" in str(e):
+        return RuntimeError(
+            f"jit({name}): an argument was deleted or donated earlier (donate_argnums) and can "
+            "no longer be used"
+        )
+    return e
 
 
 def _check_static(x: Any, i: Any) -> Any:
@@ -252,48 +268,66 @@ class JitWrapped:
             flags += [pos in self._donate_argnums] * len(tree_lib.flatten(sub)[0])
         return flags + [False] * (n_hoisted + len(leaves) - len(flags))
 
-    def _compile(self, leaves: list, in_tree: Any, statics: tuple) -> _Entry:
+    def _compile(self, leaves: list, in_tree: Any, statics: tuple, device: Any = None) -> _Entry:
         in_avals = [_abstractify(x) for x in leaves]
         traced = self._trace(in_tree, in_avals, statics)
         donated = self._donated(leaves, in_tree, len(traced.hoisted), statics)
-        exe = compile_closed_jaxpr(traced.closed, self._name, donated)
-        const_bufs = [(c if type(c) is Array else from_host(c))._buf for c in traced.hoisted]
+        exe = compile_closed_jaxpr(traced.closed, self._name, donated, device)
+        device = exe.devices[0]
+        const_bufs = [
+            (to_device(c, device) if type(c) is Array else from_host(c, device=device))._buf
+            for c in traced.hoisted
+        ]
         return _Entry(exe, const_bufs, traced.closed.out_avals, traced.out_tree)
 
     # -- calling -------------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if config.jax_disable_jit:
             return self._fun(*args, **kwargs)
-        leaves, in_tree, statics = self._flatten_args(args, kwargs)
+        if self._static_argnums or self._static_argnames:
+            args, kwargs, statics = self._split(args, kwargs)
+        else:
+            statics = ()
+        leaves, in_tree = _flatten((args, kwargs))
         if core._ctx.trace is not core.eval_trace:
             return self._bind(leaves, in_tree, statics)
-        key = [in_tree, statics, x64_enabled()]
+        key = [in_tree, statics, _x64[0]]
         bufs = []
+        default = _default_sharding[0] if _default_sharding else _init_default()
+        elsewhere = False
         for x in leaves:
-            t = type(x)
-            if t is Array:
+            if type(x) is Array:
                 key.append(x.aval)
-                bufs.append(x._buf)
+                b = x._buf
+                elsewhere = elsewhere or b._sharding is not default
+                bufs.append(b)
             else:
-                if t in _PY:
-                    key.append(t)
-                else:
-                    key.append(_abstractify(x))
+                key.append(type(x) if type(x) in _PY else _abstractify(x))
                 bufs.append(to_array(x)._buf)
+        if elsewhere:
+            return self._call_elsewhere(leaves, in_tree, statics, key)
         key = tuple(key)
         entry = self._cache.get(key)
         if entry is None:
             entry = self._cache[key] = self._compile(leaves, in_tree, statics)
+        if entry.const_bufs:
+            bufs = entry.const_bufs + bufs
         try:
-            outs = entry.exe(entry.const_bufs + bufs if entry.const_bufs else bufs)
+            outs = entry.exe(bufs)
         except xla_client.XlaRuntimeError as e:
-            if "delete" in str(e) or "donated" in str(e):
-                raise RuntimeError(
-                    f"jit({self._name}): an argument was deleted or donated earlier "
-                    "(donate_argnums) and can no longer be used"
-                ) from e
-            raise
-        return tree_lib.tree_unflatten(entry.out_tree, [Array(b, a) for b, a in zip(outs, entry.out_avals)])
+            raise _runtime_error(self._name, e) from e
+        return entry.out_tree.unflatten([Array(b, a) for b, a in zip(outs, entry.out_avals)])
+
+    def _call_elsewhere(self, leaves: list, in_tree: Any, statics: tuple, key: list) -> Any:
+        """Slow path: some argument lives on a non-default device; compile and run there."""
+        device = common_device(leaves, f"jit({self._name})")
+        arrays = [to_device(x, device) for x in leaves]
+        key = tuple(key) + (device,)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._cache[key] = self._compile(leaves, in_tree, statics, device)
+        outs = entry.exe(entry.const_bufs + [a._buf for a in arrays])
+        return entry.out_tree.unflatten([Array(b, a) for b, a in zip(outs, entry.out_avals)])
 
     def _bind(self, leaves: list, in_tree: Any, statics: tuple) -> Any:
         in_avals = [_abstractify(x) for x in leaves]

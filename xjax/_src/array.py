@@ -226,6 +226,36 @@ def _default_device() -> Any:
     return _default[0]
 
 
+def default_sharding() -> Any:
+    """The interned jaxlib sharding of the default device (buffers there carry this object)."""
+    return xla.single_device_sharding(_default_device())
+
+
+def common_device(arrays: list, what: str) -> Any:
+    """The device a computation on `arrays` runs on: the one non-default device among them.
+
+    Arrays on the default device move to it (like JAX's uncommitted arrays); arrays on two
+    different non-default devices are an error.
+    """
+    dflt = _default_device()
+    devices = {a.device for a in arrays if type(a) is Array} - {dflt}
+    if len(devices) > 1:
+        desc = ", ".join(f"{a.aval.str_short()} on {a.device}" for a in arrays if type(a) is Array)
+        raise ValueError(
+            f"{what}: received arrays on different devices ({desc}). Move them to one device "
+            "first with xjax.device_put(x, device)."
+        )
+    return devices.pop() if devices else dflt
+
+
+def to_device(x: Any, device: Any) -> Array:
+    """`x` (an Array or host value) as an Array on `device` (copied if elsewhere)."""
+    a = x if type(x) is Array else to_array(x)
+    if a.device == device:
+        return a
+    return Array(xla.copy_to_device(a._buf, device), a.aval)
+
+
 _scalar_cache: dict[tuple, Array] = {}
 
 

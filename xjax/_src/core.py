@@ -233,12 +233,12 @@ class EvalTrace(Trace):
     __slots__ = ()
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict) -> Any:
+        if prim.impl is None:
+            return _apply_primitive(prim, args, params)  # checks for leaked tracers itself
         for a in args:
             if isinstance(a, Tracer):
                 raise escaped_tracer_error(a, f"primitive {prim.name}")
-        if prim.impl is not None:
-            return prim.impl(*args, **params)
-        return _apply_primitive(prim, args, params)
+        return prim.impl(*args, **params)
 
 
 eval_trace = EvalTrace()

@@ -32,13 +32,16 @@ def split_consts(jaxpr: Jaxpr, consts: Sequence[Any]) -> tuple[ClosedJaxpr, list
     return ClosedJaxpr(new, inline_vals), hoisted
 
 
-def compile_closed_jaxpr(closed: ClosedJaxpr, name: str, donated: Sequence[bool] = ()) -> xla.Executable:
-    """Lowers and compiles `closed` for the default device."""
+def compile_closed_jaxpr(
+    closed: ClosedJaxpr, name: str, donated: Sequence[bool] = (), device: Any = None
+) -> xla.Executable:
+    """Lowers and compiles `closed` for `device` (default: the default device)."""
     attrs = None
     if any(donated):
         attrs = ["jax.buffer_donor = true" if d else "" for d in donated]
     text = lowering.lower_jaxpr(closed.jaxpr, closed.consts, name=f"jit_{name}", arg_attrs=attrs)
-    return xla.make_executable(text, [_default_device()], closed.in_avals, closed.out_avals)
+    device = device or _default_device()
+    return xla.make_executable(text, [device], closed.in_avals, closed.out_avals)
 
 
 jit_p = Primitive("jit", multiple_results=True)

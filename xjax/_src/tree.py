@@ -29,9 +29,12 @@ KeyPath = tuple[KeyEntry, ...]
 _NS = "xjax"
 
 
+_C_FLATTEN = optree._C.flatten
+
+
 def flatten(tree: Any) -> tuple[list[Any], PyTreeDef]:
-    """Fast path for jit dispatch: `tree_flatten` without `is_leaf`."""
-    return optree.tree_flatten(tree, None, none_is_leaf=False, namespace=_NS)
+    """Fast path for jit dispatch: `tree_flatten` without `is_leaf` (optree's C entry point)."""
+    return _C_FLATTEN(tree, None, False, _NS)
 
 
 # --- key path entries (JAX's names, fields, str and repr) ---
