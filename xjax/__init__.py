@@ -10,6 +10,18 @@ from xjax._src.api import (
     make_jaxpr as make_jaxpr,
 )
 from xjax._src.array import Array as Array
+from xjax._src.autodiff import (
+    grad as grad,
+    hessian as hessian,
+    jacfwd as jacfwd,
+    jacobian as jacobian,
+    jacrev as jacrev,
+    jvp as jvp,
+    linearize as linearize,
+    value_and_grad as value_and_grad,
+    vjp as vjp,
+)
+from xjax._src.custom_derivatives import custom_jvp as custom_jvp, custom_vjp as custom_vjp
 from xjax._src.config import config as config, disable_jit as disable_jit
 from xjax._src.xla.client import (
     default_backend as default_backend,
@@ -24,5 +36,6 @@ from xjax import numpy as numpy
 from xjax import lax as lax
 from xjax import tree_util as tree_util
 from xjax import tree as tree
+from xjax import test_util as test_util
 
 __version__ = "0.0.1"

@@ -78,3 +78,11 @@ def _jit_impl(*args: Any, jaxpr: ClosedJaxpr, name: str) -> list:
 @jit_p.def_lowering
 def _jit_lower(ctx: Any, *args: str, jaxpr: ClosedJaxpr, name: str) -> list:
     return lowering.jaxpr_subcomp(ctx.fn, jaxpr.jaxpr, jaxpr.consts, args)
+
+
+@jit_p.def_jvp
+def _jit_jvp(primals: Sequence[Any], tangents: Sequence[Any], *, jaxpr: ClosedJaxpr, name: str) -> tuple:
+    # Differentiation inlines the call: the enclosing trace sees the jvp of its equations.
+    from xjax._src.interpreters import ad
+
+    return ad.jvp_flat(lambda *xs: core.eval_jaxpr(jaxpr.jaxpr, jaxpr.consts, *xs), primals, tangents)

@@ -1,0 +1,306 @@
+"""custom_jvp and custom_vjp: user-defined derivative rules (JAX's API).
+
+Calling a decorated function traces it to a jaxpr and binds a call primitive carrying the
+user's rule. Traces other than JVP just run the traced function; the JVP trace calls the rule.
+custom_vjp's forward pass records a `custom_lin` equation whose transpose calls `bwd`.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, Callable, Sequence
+
+from xjax._src import core
+from xjax._src import tree as tree_lib
+from xjax._src.core import ClosedJaxpr, Primitive
+from xjax._src.interpreters import ad, lowering
+from xjax._src.interpreters.partial_eval import DebugInfo, trace_to_jaxpr
+from xjax._src.pjit import split_consts
+from xjax._src.util import fn_name
+
+
+def _resolve_args(fun: Callable, args: tuple, kwargs: dict, name: str) -> tuple:
+    """Positional arguments with keyword arguments bound by signature (JAX's behaviour)."""
+    if not kwargs:
+        return args
+    try:
+        sig = inspect.signature(fun)
+        ba = sig.bind(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{name}: could not bind arguments: {e}") from None
+    ba.apply_defaults()
+    if ba.kwargs:
+        raise TypeError(f"{name}: keyword-only arguments are not supported by custom derivatives")
+    return ba.args
+
+
+class _Traced:
+    __slots__ = ("closed", "hoisted", "out_tree")
+
+    def __init__(self, closed: ClosedJaxpr, hoisted: list, out_tree: Any):
+        self.closed, self.hoisted, self.out_tree = closed, hoisted, out_tree
+
+
+def _trace(fun: Callable, dyn_args: list, in_tree: Any, what: str, cache: dict) -> _Traced:
+    avals = tuple(core.get_aval(x) for x in dyn_args)
+    key = (in_tree, avals)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    store: list = []
+
+    def flat(*xs: Any) -> list:
+        out = fun(*tree_lib.tree_unflatten(in_tree, xs))
+        leaves, out_tree = tree_lib.flatten(out)
+        store.append(out_tree)
+        return leaves
+
+    jaxpr, consts = trace_to_jaxpr(flat, avals, DebugInfo(what, fn_name(fun), ()))
+    closed, hoisted = split_consts(jaxpr, consts)
+    traced = _Traced(closed, hoisted, store[0])
+    if not any(isinstance(c, core.Tracer) for c in hoisted):
+        cache[key] = traced
+    return traced
+
+
+def _split_nondiff(args: tuple, nondiff: tuple[int, ...]) -> tuple[list, list]:
+    return [args[i] for i in nondiff], [a for i, a in enumerate(args) if i not in nondiff]
+
+
+def _merge_nondiff(static: list, dyn: Sequence[Any], nondiff: tuple[int, ...]) -> list:
+    out, it_s, it_d = [], iter(static), iter(dyn)
+    for i in range(len(static) + len(dyn)):
+        out.append(next(it_s) if i in nondiff else next(it_d))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# custom_jvp
+
+
+def _call_abstract_eval(*avals: Any, call: ClosedJaxpr, **params: Any) -> list:
+    return call.out_avals
+
+
+def _call_impl(*args: Any, call: ClosedJaxpr, **params: Any) -> list:
+    return core.eval_jaxpr(call.jaxpr, call.consts, *args)
+
+
+def _call_lower(ctx: Any, *args: str, call: ClosedJaxpr, **params: Any) -> list:
+    return lowering.jaxpr_subcomp(ctx.fn, call.jaxpr, call.consts, args)
+
+
+custom_jvp_call_p = Primitive("custom_jvp_call", multiple_results=True)
+custom_jvp_call_p.def_abstract_eval(_call_abstract_eval)
+custom_jvp_call_p.def_impl(_call_impl)
+custom_jvp_call_p.def_lowering(_call_lower)
+
+
+@custom_jvp_call_p.def_jvp
+def _custom_jvp_call_jvp(primals: Sequence[Any], tangents: Sequence[Any], *, call: ClosedJaxpr,
+                         jvp: Callable, num_consts: int, symbolic_zeros: bool) -> tuple:
+    dyn_p, dyn_t = list(primals[num_consts:]), list(tangents[num_consts:])
+    if not symbolic_zeros:
+        dyn_t = [ad.instantiate(t) for t in dyn_t]
+    outs, t_outs = jvp(dyn_p, dyn_t)
+    return outs, t_outs
+
+
+class custom_jvp:
+    """A function with a user-defined JVP rule (`@custom_jvp` then `f.defjvp(rule)`)."""
+
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.jvp: Callable | None = None
+        self.symbolic_zeros = False
+        self._cache: dict = {}
+
+    def defjvp(self, jvp: Callable, symbolic_zeros: bool = False) -> Callable:
+        """Sets the rule `jvp(primals, tangents) -> (primal_out, tangent_out)`."""
+        self.jvp = jvp
+        self.symbolic_zeros = symbolic_zeros
+        return jvp
+
+    def defjvps(self, *jvps: Callable | None) -> None:
+        """Sets one rule per argument, `jvp_i(t_i, primal_out, *primals)`, summed."""
+
+        def jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple:
+            out = self(*primals)
+            acc = None
+            for rule, t in zip(jvps, tangents):
+                if rule is None:
+                    continue
+                contrib = rule(t, out, *primals)
+                acc = contrib if acc is None else tree_lib.tree_map(lambda a, b: a + b, acc, contrib)
+            if acc is None:
+                acc = tree_lib.tree_map(lambda o: ad.zeros_like_aval(ad.tangent_aval(core.get_aval(o))), out)
+            return out, acc
+
+        self.defjvp(jvp)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        name = f"custom_jvp({fn_name(self.fun)})"
+        if self.jvp is None:
+            raise AttributeError(f"No JVP defined for custom_jvp function {self.__name__} using defjvp.")
+        args = _resolve_args(self.fun, args, kwargs, name)
+        nondiff = self.nondiff_argnums
+        static, dyn = _split_nondiff(args, nondiff)
+        flat, in_tree = tree_lib.flatten(tuple(dyn))
+
+        def fun_dyn(*d: Any) -> Any:
+            return self.fun(*_merge_nondiff(static, d, nondiff))
+
+        cache = self._cache.setdefault(tuple(map(_static_key, static)), {})
+        traced = _trace(fun_dyn, flat, in_tree, "custom_jvp", cache)
+        user_jvp, sym = self.jvp, self.symbolic_zeros
+
+        def flat_jvp(primals: list, tangents: list) -> tuple[list, list]:
+            p = tree_lib.tree_unflatten(in_tree, primals)
+            t = tree_lib.tree_unflatten(in_tree, tangents)
+            out, t_out = user_jvp(*static, tuple(p), tuple(t))
+            out_flat, out_tree = tree_lib.flatten(out)
+            t_flat, t_tree = tree_lib.flatten(t_out)
+            if out_tree != traced.out_tree or t_tree != out_tree:
+                raise TypeError(
+                    f"{name}: the custom JVP rule must return (primal_out, tangent_out) with the "
+                    f"structure of the function's output {traced.out_tree}; got {out_tree} and "
+                    f"{t_tree}"
+                )
+            return out_flat, t_flat
+
+        outs = custom_jvp_call_p.bind(
+            *traced.hoisted, *flat, call=traced.closed, jvp=flat_jvp,
+            num_consts=len(traced.hoisted), symbolic_zeros=sym,
+        )
+        return tree_lib.tree_unflatten(traced.out_tree, outs)
+
+
+def _static_key(x: Any) -> Any:
+    try:
+        hash(x)
+        return x
+    except TypeError:
+        return id(x)
+
+
+# ---------------------------------------------------------------------------
+# custom_vjp
+
+custom_vjp_call_p = Primitive("custom_vjp_call", multiple_results=True)
+custom_vjp_call_p.def_abstract_eval(_call_abstract_eval)
+custom_vjp_call_p.def_impl(_call_impl)
+custom_vjp_call_p.def_lowering(_call_lower)
+
+
+@custom_vjp_call_p.def_jvp
+def _custom_vjp_call_jvp(primals: Sequence[Any], tangents: Sequence[Any], *, call: ClosedJaxpr,
+                         fwd: Callable, bwd: Callable, num_consts: int, symbolic_zeros: bool) -> tuple:
+    dyn_p = list(primals[num_consts:])
+    dyn_t = [ad.instantiate(t) for t in tangents[num_consts:]]
+    outs, res = fwd(dyn_p)
+    out_avals = [ad.tangent_aval(core.get_aval(o)) for o in outs]
+    t_outs = custom_lin_p.bind(*res, *dyn_t, num_res=len(res), bwd=bwd, out_avals=tuple(out_avals))
+    return outs, t_outs
+
+
+custom_lin_p = Primitive("custom_lin", multiple_results=True)
+
+
+@custom_lin_p.def_abstract_eval
+def _custom_lin_abstract_eval(*avals: Any, num_res: int, bwd: Callable, out_avals: tuple) -> list:
+    return list(out_avals)
+
+
+@custom_lin_p.def_impl
+def _custom_lin_impl(*args: Any, **params: Any) -> Any:
+    raise TypeError(
+        "can't apply forward-mode autodiff (jvp) to a custom_vjp function. Use reverse mode "
+        "(grad/vjp/jacrev), or define the rule with custom_jvp instead."
+    )
+
+
+@custom_lin_p.def_transpose
+def _custom_lin_transpose(cts: Sequence[Any], *args: Any, num_res: int, bwd: Callable,
+                          out_avals: tuple) -> list:
+    res = args[:num_res]
+    cts = [ad.instantiate(c) for c in cts]
+    cts_in = bwd(list(res), cts)
+    return [None] * num_res + list(cts_in)
+
+
+class custom_vjp:
+    """A function with a user-defined VJP (`@custom_vjp` then `f.defvjp(fwd, bwd)`)."""
+
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.fwd: Callable | None = None
+        self.bwd: Callable | None = None
+        self.symbolic_zeros = False
+        self._cache: dict = {}
+
+    def defvjp(self, fwd: Callable, bwd: Callable, symbolic_zeros: bool = False) -> None:
+        """fwd(*args) -> (out, residuals); bwd(*nondiff, residuals, out_ct) -> args' cts."""
+        self.fwd, self.bwd, self.symbolic_zeros = fwd, bwd, symbolic_zeros
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        name = f"custom_vjp({fn_name(self.fun)})"
+        if self.fwd is None or self.bwd is None:
+            raise AttributeError(f"No VJP defined for custom_vjp function {self.__name__} using defvjp.")
+        args = _resolve_args(self.fun, args, kwargs, name)
+        nondiff = self.nondiff_argnums
+        static, dyn = _split_nondiff(args, nondiff)
+        flat, in_tree = tree_lib.flatten(tuple(dyn))
+
+        def fun_dyn(*d: Any) -> Any:
+            return self.fun(*_merge_nondiff(static, d, nondiff))
+
+        cache = self._cache.setdefault(tuple(map(_static_key, static)), {})
+        traced = _trace(fun_dyn, flat, in_tree, "custom_vjp", cache)
+        user_fwd, user_bwd = self.fwd, self.bwd
+        res_tree_box: list = []
+        in_avals = [ad.tangent_aval(core.get_aval(x)) for x in flat]
+
+        def flat_fwd(primals: list) -> tuple[list, list]:
+            p = tree_lib.tree_unflatten(in_tree, primals)
+            out, res = user_fwd(*_merge_nondiff(static, p, nondiff))
+            out_flat, out_tree = tree_lib.flatten(out)
+            if out_tree != traced.out_tree:
+                raise TypeError(
+                    f"{name}: fwd must return (output, residuals) with the output structure "
+                    f"{traced.out_tree}; got {out_tree}"
+                )
+            res_flat, res_tree = tree_lib.flatten(res)
+            res_tree_box.append(res_tree)
+            return out_flat, res_flat
+
+        def flat_bwd(res_flat: list, cts: list) -> list:
+            res = tree_lib.tree_unflatten(res_tree_box[-1], res_flat)
+            ct = tree_lib.tree_unflatten(traced.out_tree, cts)
+            cts_in = user_bwd(*static, res, ct)
+            if not isinstance(cts_in, tuple):
+                raise TypeError(f"{name}: bwd must return a tuple with one cotangent per argument, got {type(cts_in).__name__}")
+            cts_in = tuple(cts_in)
+            if len(cts_in) != len(dyn):
+                raise TypeError(
+                    f"{name}: bwd returned {len(cts_in)} cotangents, expected {len(dyn)} (one per "
+                    "non-static argument)"
+                )
+            ct_flat = tree_lib.tree_leaves(tuple(_none_to_zero(c, d) for c, d in zip(cts_in, dyn)))
+            return [c if c is not None else ad.zeros_like_aval(a) for c, a in zip(ct_flat, in_avals)]
+
+        outs = custom_vjp_call_p.bind(
+            *traced.hoisted, *flat, call=traced.closed, fwd=flat_fwd, bwd=flat_bwd,
+            num_consts=len(traced.hoisted), symbolic_zeros=self.symbolic_zeros,
+        )
+        return tree_lib.tree_unflatten(traced.out_tree, outs)
+
+
+def _none_to_zero(ct: Any, primal: Any) -> Any:
+    if ct is None:
+        return tree_lib.tree_map(lambda p: ad.zeros_like_aval(ad.tangent_aval(core.get_aval(p))), primal)
+    return ct
