@@ -68,7 +68,14 @@ def jvp(fun: Callable, primals: Sequence[Any], tangents: Sequence[Any], has_aux:
 
 
 def _strip_tracers_aux(aux: Any) -> Any:
-    return aux
+    """Auxiliary outputs leave the differentiation as their primal values."""
+
+    def strip(leaf: Any) -> Any:
+        while isinstance(leaf, ad.JVPTracer) and not leaf._trace.alive:
+            leaf = leaf.primal
+        return leaf
+
+    return tree_lib.tree_map(strip, aux)
 
 
 def linearize(fun: Callable, *primals: Any, has_aux: bool = False) -> Any:
@@ -97,7 +104,7 @@ def linearize(fun: Callable, *primals: Any, has_aux: bool = False) -> Any:
         return tree_lib.tree_unflatten(out_tree, t_out)
 
     out = tree_lib.tree_unflatten(out_tree, outs)
-    return (out, f_jvp, aux_store[0]) if has_aux else (out, f_jvp)
+    return (out, f_jvp, _strip_tracers_aux(aux_store[0])) if has_aux else (out, f_jvp)
 
 
 def vjp(fun: Callable, *primals: Any, has_aux: bool = False) -> Any:
@@ -137,7 +144,7 @@ def vjp(fun: Callable, *primals: Any, has_aux: bool = False) -> Any:
         return tuple(tree_lib.tree_unflatten(p_tree, cts_in))
 
     out = tree_lib.tree_unflatten(out_tree, outs)
-    return (out, vjp_fn, aux_store[0]) if has_aux else (out, vjp_fn)
+    return (out, vjp_fn, _strip_tracers_aux(aux_store[0])) if has_aux else (out, vjp_fn)
 
 
 def _argnums_tuple(argnums: int | Sequence[int], nargs: int, fn: str) -> tuple[int, ...]:
@@ -197,10 +204,10 @@ def value_and_grad(
         else:
             out, vjp_fn = vjp(partial_f, *dyn_args)
         _check_scalar(out, fun, holomorphic)
-        one = core.TypedScalar(1, core.get_aval(out).dtype, False)
-        from xjax._src.lax.shape import broadcast_in_dim
+        from xjax._src.lax.shape import broadcast_in_dim_p
 
-        ct = broadcast_in_dim(one, (), ())
+        one = core.TypedScalar(1, core.get_aval(out).dtype, False)
+        ct = broadcast_in_dim_p.bind(one, shape=(), broadcast_dimensions=())
         grads = vjp_fn(ct)
         g = grads[0] if isinstance(argnums, int) else grads
         return ((out, aux), g) if has_aux else (out, g)

@@ -48,9 +48,10 @@ def zeros_like_aval(aval: ShapedArray) -> Any:
     """A concrete (or traced, under the current trace) array of zeros of `aval`."""
     if aval.dtype == dtypes.float0:
         return np.zeros(aval.shape, dtypes.float0)
-    from xjax._src.lax.shape import broadcast_in_dim
+    from xjax._src.lax.shape import broadcast_in_dim_p
 
-    return broadcast_in_dim(core.TypedScalar(0, aval.dtype, aval.weak_type), aval.shape, ())
+    zero = core.TypedScalar(0, aval.dtype, aval.weak_type)
+    return broadcast_in_dim_p.bind(zero, shape=aval.shape, broadcast_dimensions=())
 
 
 def instantiate(t: Any) -> Any:
