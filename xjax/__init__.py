@@ -21,6 +21,7 @@ from xjax._src.autodiff import (
     value_and_grad as value_and_grad,
     vjp as vjp,
 )
+from xjax._src.vmap import vmap as vmap
 from xjax._src.custom_derivatives import custom_jvp as custom_jvp, custom_vjp as custom_vjp
 from xjax._src.config import config as config, disable_jit as disable_jit
 from xjax._src.xla.client import (

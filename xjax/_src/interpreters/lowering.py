@@ -33,8 +33,10 @@ def dense_i64(xs: Sequence[int], shape: Sequence[int] | None = None) -> str:
     """A dense i64 elements attribute (`dense<[..]> : tensor<Nxi64>`)."""
     xs = [int(x) for x in xs]
     shape = (len(xs),) if shape is None else tuple(shape)
-    body = np.array(xs, np.int64).reshape(shape).tolist() if xs else []
     ty = "x".join(map(str, shape))
+    if not xs:
+        return f"dense<> : tensor<{ty}{'x' if shape else ''}i64>"
+    body = np.array(xs, np.int64).reshape(shape).tolist()
     return f"dense<{body}> : tensor<{ty}{'x' if shape else ''}i64>"
 
 

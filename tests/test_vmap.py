@@ -1,0 +1,89 @@
+"""vmap: in_axes/out_axes handling, composition with jit and grad, and errors."""
+
+import numpy as np
+import pytest
+
+import xjax
+import xjax.numpy as jnp
+from xjax import lax
+
+
+def loop(f, *args, in_axes=0):
+    axes = in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args)
+    n = next(np.shape(a)[ax] for a, ax in zip(args, axes) if ax is not None)
+    outs = [f(*[a if ax is None else np.take(a, i, axis=ax) for a, ax in zip(args, axes)]) for i in range(n)]
+    return np.stack([np.asarray(o) for o in outs])
+
+
+def test_vmap_matches_python_loop_over_axes():
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 10
+    f = lambda r: jnp.sin(r) * 2.0 + r  # noqa: E731
+    for ax in (0, 1, -1, 2):
+        got = xjax.vmap(f, in_axes=ax)(x)
+        want = loop(f, x, in_axes=ax)
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6)
+
+
+def test_unmapped_args_out_axes_and_size_one_and_zero():
+    x = np.arange(6, dtype=np.float32).reshape(3, 2)
+    y = np.float32(2.0)
+    got = xjax.vmap(lambda a, b: a * b, in_axes=(0, None), out_axes=1)(x, y)
+    np.testing.assert_allclose(np.asarray(got), (x * 2).T)
+    one = xjax.vmap(lambda a: a + 1.0)(np.ones((1, 2), np.float32))
+    assert one.shape == (1, 2)
+    empty = xjax.vmap(lambda a: jnp.sin(a))(np.ones((0, 2), np.float32))
+    assert empty.shape == (0, 2)
+
+
+def test_pytree_in_axes_and_kwargs():
+    params = {"w": np.ones((3, 2), np.float32), "b": np.float32(1.0)}
+    xs = np.arange(8, dtype=np.float32).reshape(4, 2)
+
+    def f(p, x):
+        return lax.dot_general(p["w"], x, (((1,), (0,)), ((), ()))) + p["b"]
+
+    got = xjax.vmap(f, in_axes=({"w": None, "b": None}, 0))(params, xs)
+    want = loop(lambda x: f(params, x), xs)
+    np.testing.assert_allclose(np.asarray(got), want)
+
+
+def test_nested_vmap_pairwise_distances():
+    a = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    b = np.random.default_rng(1).standard_normal((5, 3)).astype(np.float32)
+
+    def dist(x, y):
+        d = x - y
+        return lax.reduce_sum(d * d, (0,))
+
+    got = xjax.vmap(xjax.vmap(dist, in_axes=(None, 0)), in_axes=(0, None))(a, b)
+    want = ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5)
+
+
+def test_per_example_gradients_and_jit_composition():
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((3, 2)).astype(np.float32)
+    xs = rng.standard_normal((5, 3)).astype(np.float32)
+
+    def loss(w, x):
+        return lax.reduce_sum(jnp.tanh(lax.dot_general(x, w, (((0,), (0,)), ((), ())))), (0,))
+
+    per_ex = xjax.jit(xjax.vmap(xjax.grad(loss), in_axes=(None, 0)))(w, xs)
+    want = np.stack([np.asarray(xjax.grad(loss)(w, x)) for x in xs])
+    np.testing.assert_allclose(np.asarray(per_ex), want, rtol=1e-5)
+    summed = xjax.grad(lambda w: lax.reduce_sum(xjax.vmap(loss, in_axes=(None, 0))(w, xs), (0,)))(w)
+    np.testing.assert_allclose(np.asarray(summed), want.sum(0), rtol=1e-5)
+
+
+def test_vmap_errors():
+    with pytest.raises(ValueError, match="inconsistent sizes"):
+        xjax.vmap(lambda a, b: a + b)(np.ones(3, np.float32), np.ones(4, np.float32))
+    with pytest.raises(ValueError, match="rank should be at least"):
+        xjax.vmap(lambda a: a, in_axes=1)(np.ones(3, np.float32))
+    with pytest.raises(ValueError, match="len\\(in_axes\\)=1, len\\(args\\)=2"):
+        xjax.vmap(lambda a, b: a, in_axes=(0,))(np.ones(3), np.ones(3))
+    with pytest.raises(ValueError, match="at least one non-None"):
+        xjax.vmap(lambda a: a, in_axes=None)(np.ones(3))
+    with pytest.raises(ValueError, match="out_axes is None"):
+        xjax.vmap(lambda a: a, out_axes=None)(np.ones(3, np.float32))
+    assert xjax.vmap(lambda: np.float32(1), axis_size=3, out_axes=None)() == 1

@@ -1,0 +1,130 @@
+"""TODO(#4): seed batching rules for a core subset, kept here while the family files are being
+written; each rule moves beside its primitive (one primitive, one place) and this file goes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xjax._src import core
+from xjax._src.core import Primitive
+from xjax._src.interpreters.batching import (
+    bdim_at_front,
+    broadcast_batch,
+    vectorized_batch,
+)
+from xjax._src.lax import dot as D
+from xjax._src.lax import elementwise as E
+from xjax._src.lax import reductions as R
+from xjax._src.lax import shape as S
+
+# Elementwise: every primitive of the family whose abstract eval is a unary/n-ary family builder.
+_UNARY = """neg sign floor ceil round is_finite exp exp2 log log1p expm1 tanh logistic sin cos tan
+asin acos atan sinh cosh asinh acosh atanh sqrt rsqrt cbrt abs square erf erfc erf_inv lgamma
+digamma not population_count clz real imag conj integer_pow convert_element_type
+bitcast_convert_type reduce_precision copy stop_gradient""".split()
+_NARY = """add sub mul div rem max min pow atan2 nextafter and or xor shift_left shift_right_logical
+shift_right_arithmetic complex eq ne lt le gt ge clamp""".split()
+
+for _name in _UNARY:
+    _p = Primitive.registry.get(_name)
+    if _p is not None and _p.batch is None:
+        _p.def_batching(vectorized_batch(_p))
+for _name in _NARY:
+    _p = Primitive.registry.get(_name)
+    if _p is not None and _p.batch is None:
+        _p.def_batching(broadcast_batch(_p))
+
+
+def _size(vals: Any, dims: Any) -> int:
+    for v, d in zip(vals, dims):
+        if d is not None:
+            return core.get_aval(v).shape[d]
+    raise AssertionError("no mapped operand")
+
+
+def _select_n_batch(vals: Any, dims: Any) -> tuple[Any, int]:
+    which, *cases = vals
+    wd, *cds = dims
+    size = _size(vals, dims)
+    cases = [bdim_at_front(c, d, size) for c, d in zip(cases, cds)]
+    case_shape = core.get_aval(cases[0]).shape
+    w_aval = core.get_aval(which)
+    if wd is None and w_aval.ndim == 0:
+        return E.select_n_p.bind(which, *cases), 0
+    which = bdim_at_front(which, wd, size)
+    if core.get_aval(which).shape != case_shape:
+        which = S.broadcast_in_dim(which, case_shape, (0,))
+    return E.select_n_p.bind(which, *cases), 0
+
+
+E.select_n_p.def_batching(_select_n_batch)
+
+
+def _broadcast_in_dim_batch(vals: Any, dims: Any, *, shape: tuple, broadcast_dimensions: tuple) -> Any:
+    (x,), (d,) = vals, dims
+    size = core.get_aval(x).shape[d]
+    x = bdim_at_front(x, d, size)
+    out = S.broadcast_in_dim_p.bind(x, shape=(size,) + shape,
+                                    broadcast_dimensions=(0,) + tuple(b + 1 for b in broadcast_dimensions))
+    return out, 0
+
+
+S.broadcast_in_dim_p.def_batching(_broadcast_in_dim_batch)
+
+
+def _reshape_batch(vals: Any, dims: Any, *, new_sizes: tuple) -> Any:
+    (x,), (d,) = vals, dims
+    size = core.get_aval(x).shape[d]
+    return S.reshape_p.bind(bdim_at_front(x, d, size), new_sizes=(size,) + new_sizes), 0
+
+
+S.reshape_p.def_batching(_reshape_batch)
+
+
+def _transpose_batch(vals: Any, dims: Any, *, permutation: tuple) -> Any:
+    (x,), (d,) = vals, dims
+    size = core.get_aval(x).shape[d]
+    x = bdim_at_front(x, d, size)
+    return S.transpose_p.bind(x, permutation=(0,) + tuple(p + 1 for p in permutation)), 0
+
+
+S.transpose_p.def_batching(_transpose_batch)
+
+
+def _reduce_batch(prim: Primitive) -> Any:
+    def rule(vals: Any, dims: Any, **params: Any) -> Any:
+        (x,), (d,) = vals, dims
+        axes = params["axes"]
+        new_axes = tuple(a if a < d else a + 1 for a in axes)
+        out_dim = d - sum(1 for a in axes if a < d)
+        return prim.bind(x, **{**params, "axes": tuple(sorted(new_axes))}), out_dim
+
+    return rule
+
+
+for _p in (R.reduce_sum_p, R.reduce_prod_p, R.reduce_max_p, R.reduce_min_p, R.reduce_and_p,
+           R.reduce_or_p, R.reduce_xor_p):
+    _p.def_batching(_reduce_batch(_p))
+
+
+def _dot_general_batch(vals: Any, dims: Any, *, dimension_numbers: Any, **params: Any) -> Any:
+    (x, y), (xd, yd) = vals, dims
+    (lc, rc), (lb, rb) = dimension_numbers
+    size = _size(vals, dims)
+    shift = lambda ds: tuple(d + 1 for d in ds)  # noqa: E731
+    if xd is not None and yd is not None:
+        x, y = bdim_at_front(x, xd, size), bdim_at_front(y, yd, size)
+        dn = ((shift(lc), shift(rc)), ((0,) + shift(lb), (0,) + shift(rb)))
+        return D.dot_general_p.bind(x, y, dimension_numbers=dn, **params), 0
+    if xd is not None:
+        x = bdim_at_front(x, xd, size)
+        dn = ((shift(lc), rc), (shift(lb), rb))
+        return D.dot_general_p.bind(x, y, dimension_numbers=dn, **params), len(lb)
+    y = bdim_at_front(y, yd, size)
+    dn = ((lc, shift(rc)), (lb, shift(rb)))
+    x_free = core.get_aval(x).ndim - len(lc) - len(lb)
+    return D.dot_general_p.bind(x, y, dimension_numbers=dn, **params), len(lb) + x_free
+
+
+D.dot_general_p.def_batching(_dot_general_batch)
+
