@@ -151,7 +151,7 @@ class Primitive:
 
     __slots__ = (
         "name", "multiple_results", "abstract_eval", "impl", "jvp", "transpose",
-        "batch", "lower", "nondiff", "__weakref__",
+        "batch", "lower", "nondiff", "inline", "axis_batch", "__weakref__",
     )
 
     def __init__(self, name: str, *, multiple_results: bool = False):
@@ -164,6 +164,10 @@ class Primitive:
         self.batch: Callable | None = None
         self.lower: Callable | None = None
         self.nondiff = False
+        # call-like primitives (jit) whose `jaxpr` param is evaluated inline by the vmap trace
+        self.inline = False
+        # collectives: rule(trace, vals, dims, **params) applied by the vmap trace naming the axis
+        self.axis_batch: Callable | None = None
         assert name not in Primitive.registry, f"duplicate primitive {name}"
         Primitive.registry[name] = self
 

@@ -45,6 +45,7 @@ def compile_closed_jaxpr(
 
 
 jit_p = Primitive("jit", multiple_results=True)
+jit_p.inline = True  # vmap evaluates the body inline (the enclosing jit compiles it whole)
 
 
 @jit_p.def_abstract_eval

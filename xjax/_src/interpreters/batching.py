@@ -62,7 +62,11 @@ class BatchTrace(core.Trace):
             v, d = self.to_val_dim(a)
             vals.append(v)
             dims.append(d)
-        axis_rule = getattr(prim, "axis_batch", None)
+        if prim.inline and any(d is not None for d in dims):
+            closed = params["jaxpr"]
+            with core.set_current_trace(self):
+                return core.eval_jaxpr(closed.jaxpr, closed.consts, *args)
+        axis_rule = prim.axis_batch
         with core.set_current_trace(self.parent):
             if axis_rule is not None and self.axis_name is not None and _names_axis(params, self.axis_name):
                 out, out_dim = axis_rule(self, vals, dims, **params)
@@ -78,10 +82,7 @@ class BatchTrace(core.Trace):
 
 
 def _names_axis(params: dict, name: Any) -> bool:
-    axes = params.get("axis_name", params.get("axes"))
-    if isinstance(axes, tuple):
-        return name in axes
-    return axes == name
+    return name in params["axis_name"]
 
 
 # ---------------------------------------------------------------------------
