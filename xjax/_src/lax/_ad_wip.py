@@ -236,3 +236,13 @@ def _reduce_chooser_jvp(prim: Any) -> Any:
 
 R.reduce_max_p.def_jvp(_reduce_chooser_jvp(R.reduce_max_p))
 R.reduce_min_p.def_jvp(_reduce_chooser_jvp(R.reduce_min_p))
+
+# -- outputs with no derivative -----------------------------------------------------------
+from xjax._src.core import Primitive as _P  # noqa: E402
+from xjax._src.interpreters.ad import defjvp_zero  # noqa: E402
+
+for _name in ("eq ne lt le gt ge and or not xor is_finite population_count clz shift_left "
+              "shift_right_logical shift_right_arithmetic iota argmax argmin").split():
+    _p = _P.registry.get(_name)
+    if _p is not None and _p.jvp is None:
+        defjvp_zero(_p)
