@@ -126,6 +126,8 @@ class JVPTrace(core.Trace):
 def jvp_flat(fun: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[list, list]:
     """Runs `fun` (flat in, flat out) on (primal, tangent) pairs; tangents out may be Zero."""
     trace = JVPTrace(core.current_trace())
+    tangents = [Zero(tangent_aval(core.get_aval(p))) if _is_float0(t) else t
+                for p, t in zip(primals, tangents)]
     try:
         ins = [JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
         with core.set_current_trace(trace):

@@ -307,10 +307,11 @@ def _scan_transpose(cts: Sequence[Any], *args: Any, jaxpr: ClosedJaxpr, num_cons
     consts, carry, xs = split_list(list(args), [num_consts, num_carry])
     c_lin = [ad.is_undefined(c) for c in consts]
     x_lin = [ad.is_undefined(x) for x in xs]
-    if not all(ad.is_undefined(c) for c in carry):
-        raise NotImplementedError("lax.scan transpose: the carry must be linear")
+    # Tangent scans are linear in their carry; a known carry there is an instantiated zero
+    # tangent, so it is transposed like a linear one and its cotangent dropped.
+    carry_lin = [ad.is_undefined(c) for c in carry]
     ct_carry, ct_ys = split_list(list(cts), [num_carry])
-    carry_avals = [c.aval for c in carry]
+    carry_avals = [c.aval if ad.is_undefined(c) else core.get_aval(c) for c in carry]
     ct_carry = [ad.instantiate(c) if type(c) is not Zero else _zeros(a) for c, a in zip(ct_carry, carry_avals)]
     y_avals = jaxpr.out_avals[num_carry:]
     ct_ys = [ad.instantiate(c) if type(c) is not Zero else _zeros(a.update(shape=(length,) + a.shape))
@@ -348,7 +349,7 @@ def _scan_transpose(cts: Sequence[Any], *args: Any, jaxpr: ClosedJaxpr, num_cons
     ct_consts_lin, ct_carry_in, ct_xs_lin = split_list(outs, [len(lin_consts_avals), num_carry])
     it_c, it_x = iter(ct_consts_lin), iter(ct_xs_lin)
     result = [next(it_c) if l else None for l in c_lin]
-    result += ct_carry_in
+    result += [c if l else None for c, l in zip(ct_carry_in, carry_lin)]
     result += [next(it_x) if l else None for l in x_lin]
     return result
 
@@ -396,7 +397,8 @@ def _scan_batch(vals: Sequence[Any], dims: Sequence[int | None], *, jaxpr: Close
             return res
 
         in_avals = ([_bavals(c, d, size, 0) for c, d in zip(consts, c_dims)]
-                    + [_bavals(k, d, size, 0) if b else core.get_aval(k) for k, d, b in zip(carry, k_dims, carry_batched)]
+                    + [_bavals(k, d, size, 0, force=True) if b else core.get_aval(k)
+                       for k, d, b in zip(carry, k_dims, carry_batched)]
                     + [_slice_aval(x, d) for x, d in zip(xs, x_dims)])
         closed, hoisted = _trace(body, in_avals, "lax.scan (vmap)", "scan body")
         new_batched = [a or b for a, b in zip(carry_batched, out_batched[:num_carry])]
@@ -411,10 +413,11 @@ def _scan_batch(vals: Sequence[Any], dims: Sequence[int | None], *, jaxpr: Close
     return outs, out_dims
 
 
-def _bavals(x: Any, d: int | None, size: int, at: int) -> ShapedArray:
+def _bavals(x: Any, d: int | None, size: int, at: int, force: bool = False) -> ShapedArray:
+    """The aval of `x` with its batch dim (or a new one, if `force`) at position `at`."""
     a = core.get_aval(x)
     if d is None:
-        return a
+        return a.update(shape=a.shape[:at] + (size,) + a.shape[at:]) if force else a
     shape = list(a.shape)
     shape.pop(d)
     shape.insert(at, size)

@@ -1,0 +1,1121 @@
+"""Gather and scatter primitives (XLA Gather/Scatter), with JAX's dimension numbers and modes.
+
+As in JAX, `index_vector_dim` is implicit: it is always the last dimension of the indices.
+Out-of-bounds handling (`GatherScatterMode`) follows JAX: gather CLIP/PROMISE_IN_BOUNDS use XLA's
+clamping, gather FILL_OR_DROP masks the result (JAX's `_gather_fill`), scatter CLIP clamps the
+indices and scatter FILL_OR_DROP/PROMISE_IN_BOUNDS use XLA's dropping of out-of-bounds windows.
+The public names are exported through `xjax._src.lax.slicing` (the family module).
+Differentiation follows JAX's rules (see the last section); scatter_apply is not differentiable.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import operator
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from xjax._src import core, dtypes
+from xjax._src.core import Primitive, ShapedArray
+from xjax._src.errors import ConcretizationTypeError
+from xjax._src.interpreters import ad
+from xjax._src.interpreters.ad import Zero, is_undefined
+from xjax._src.interpreters.lowering import i64_array, jaxpr_subcomp
+from xjax._src.lax import elementwise as ew
+from xjax._src.lax import shape as shape_ops
+
+
+def _static_ints(xs: Any, fn: str, name: str) -> tuple[int, ...]:
+    """A tuple of concrete Python ints (negative allowed), or an error naming `fn` and `name`."""
+    if isinstance(xs, (int, np.integer)) or not isinstance(xs, (tuple, list, np.ndarray)):
+        raise TypeError(f"{fn}: {name} must be a tuple/list of integers, got {xs!r}")
+    out = []
+    for d in xs:
+        if isinstance(d, core.Tracer):
+            raise core.concretization_error(
+                d,
+                ConcretizationTypeError,
+                f"{fn}: {name} must be concrete",
+                "mark the argument static (jit(f, static_argnums=...)) or use x.shape",
+            )
+        try:
+            out.append(operator.index(d))
+        except TypeError:
+            raise TypeError(f"{fn}: {name} must be a sequence of integers, got {xs!r}") from None
+    return tuple(out)
+
+
+# -- gather ----------------------------------------------------------------------------------
+
+
+class GatherDimensionNumbers(NamedTuple):
+    """How operand, start_indices and output dimensions of a gather relate (XLA's Gather).
+
+    `index_vector_dim` is implicit: always the last dimension of `start_indices`.
+    """
+
+    offset_dims: tuple[int, ...]
+    collapsed_slice_dims: tuple[int, ...]
+    start_index_map: tuple[int, ...]
+    operand_batching_dims: tuple[int, ...] = ()
+    start_indices_batching_dims: tuple[int, ...] = ()
+
+
+class GatherScatterMode(enum.Enum):
+    """How gather/scatter treat out-of-bounds indices: CLIP, FILL_OR_DROP or PROMISE_IN_BOUNDS."""
+
+    CLIP = enum.auto()
+    FILL_OR_DROP = enum.auto()
+    PROMISE_IN_BOUNDS = enum.auto()
+    ONE_HOT = enum.auto()
+
+    def __repr__(self) -> str:
+        return f"GatherScatterMode.{self.name}"
+
+    __str__ = __repr__
+
+    @staticmethod
+    def from_any(s: str | GatherScatterMode | None) -> GatherScatterMode:
+        if isinstance(s, GatherScatterMode):
+            return s
+        if s == "clip":
+            return GatherScatterMode.CLIP
+        if s is None or s == "fill" or s == "drop":
+            return GatherScatterMode.FILL_OR_DROP
+        if s == "promise_in_bounds":
+            return GatherScatterMode.PROMISE_IN_BOUNDS
+        if s == "one_hot":
+            return GatherScatterMode.ONE_HOT
+        raise ValueError(f'Unknown gather mode "{s}"')
+
+
+def _canonical_dnums(dn: Any, cls: type, fn: str) -> Any:
+    if not isinstance(dn, cls):
+        raise TypeError(
+            f"{fn}: dimension_numbers must be a lax.{cls.__name__}, got {type(dn).__name__}"
+        )
+    return cls(
+        *(
+            _static_ints(tuple(f), fn, f"dimension_numbers.{name}")
+            for f, name in zip(dn, cls._fields)
+        )
+    )
+
+
+def _default_fill(dtype: np.dtype) -> Any:
+    if dtypes.is_inexact(dtype):
+        return np.nan
+    if dtypes.issubdtype(dtype, np.signedinteger):
+        return int(np.iinfo(dtype).min)
+    if dtypes.issubdtype(dtype, np.unsignedinteger):
+        return int(np.iinfo(dtype).max)
+    return True
+
+
+def _canonical_fill(value: Any, dtype: np.dtype) -> Any:
+    """A hashable Python scalar; NaN is always the `np.nan` object so cache keys compare equal."""
+    v = np.asarray(value, dtype).item()
+    if isinstance(v, float) and np.isnan(v):
+        return np.nan
+    return v
+
+
+gather_p = Primitive("gather")
+
+
+def gather(
+    operand: Any,
+    start_indices: Any,
+    dimension_numbers: GatherDimensionNumbers,
+    slice_sizes: Sequence[int],
+    *,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: str | GatherScatterMode | None = None,
+    fill_value: Any = None,
+) -> Any:
+    """XLA Gather: slices of `operand` at `start_indices` (index vector = last dimension)."""
+    fn = "lax.gather"
+    dnums = _canonical_dnums(dimension_numbers, GatherDimensionNumbers, fn)
+    sizes = _static_ints(slice_sizes, fn, "slice_sizes")
+    parsed = (
+        GatherScatterMode.PROMISE_IN_BOUNDS if mode is None else GatherScatterMode.from_any(mode)
+    )
+    if parsed == GatherScatterMode.ONE_HOT:
+        raise NotImplementedError(f"{fn}: mode ONE_HOT is not supported by xjax")
+    if parsed == GatherScatterMode.FILL_OR_DROP:
+        dt = core.get_aval(operand).dtype
+        fill_value = _canonical_fill(_default_fill(dt) if fill_value is None else fill_value, dt)
+    else:
+        fill_value = None
+    return gather_p.bind(
+        operand,
+        start_indices,
+        dimension_numbers=dnums,
+        slice_sizes=sizes,
+        unique_indices=bool(unique_indices),
+        indices_are_sorted=bool(indices_are_sorted),
+        mode=parsed,
+        fill_value=fill_value,
+    )
+
+
+def _check_dims(fn: str, name: str, dims: tuple, rank: int, *, sorted_: bool = True) -> None:
+    if sorted_ and list(dims) != sorted(dims):
+        raise TypeError(f"{fn}: {name} {dims} must be sorted")
+    if len(set(dims)) != len(dims):
+        raise TypeError(f"{fn}: {name} {dims} must not repeat")
+    bad = [d for d in dims if not 0 <= d < rank]
+    if bad:
+        raise TypeError(f"{fn}: {name} {dims} out of range; valid dimensions are [0, {rank})")
+
+
+def _check_disjoint(fn: str, n1: str, d1: tuple, n2: str, d2: tuple) -> None:
+    if set(d1) & set(d2):
+        raise TypeError(f"{fn}: {n1} {d1} and {n2} {d2} must be disjoint")
+
+
+def _check_batching(
+    fn: str, op: ShapedArray, idx: ShapedArray, op_dims: tuple, idx_dims: tuple, idx_name: str
+) -> None:
+    _check_dims(fn, "operand_batching_dims", op_dims, op.ndim)
+    _check_dims(fn, idx_name, idx_dims, idx.ndim, sorted_=False)
+    if idx.ndim - 1 in idx_dims:
+        raise TypeError(
+            f"{fn}: {idx_name} {idx_dims} must not contain the index vector dimension {idx.ndim - 1}"
+        )
+    if len(op_dims) != len(idx_dims):
+        raise TypeError(
+            f"{fn}: operand_batching_dims {op_dims} and {idx_name} {idx_dims} must have equal lengths"
+        )
+    ob = tuple(op.shape[i] for i in op_dims)
+    ib = tuple(idx.shape[i] for i in idx_dims)
+    if ob != ib:
+        raise TypeError(
+            f"{fn}: operand batching dimensions have shape {ob} but the indices batching "
+            f"dimensions have shape {ib}; they must be equal"
+        )
+
+
+def _check_indices(fn: str, idx: ShapedArray) -> None:
+    if not dtypes.is_integer(idx.dtype):
+        raise ValueError(f"{fn}: indices must have an integer type, got {idx.dtype.name}")
+    if idx.ndim < 1:
+        raise TypeError(
+            f"{fn}: indices must have rank >= 1 (the last dimension is the index vector), got shape "
+            f"{idx.shape}; add a trailing dimension of size 1 to gather with scalar indices"
+        )
+
+
+@gather_p.def_abstract_eval
+def _gather_abstract_eval(
+    x: ShapedArray,
+    idx: ShapedArray,
+    *,
+    dimension_numbers: GatherDimensionNumbers,
+    slice_sizes: tuple,
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    mode: Any,
+    fill_value: Any,
+) -> ShapedArray:
+    fn = "lax.gather"
+    dn = dimension_numbers
+    _check_indices(fn, idx)
+    out_rank = len(dn.offset_dims) + idx.ndim - 1
+    _check_dims(fn, "offset_dims", dn.offset_dims, out_rank)
+    if len(dn.start_index_map) != idx.shape[-1]:
+        raise TypeError(
+            f"{fn}: start_index_map {dn.start_index_map} has {len(dn.start_index_map)} entries but "
+            f"the index vector (last dimension of indices, shape {idx.shape}) has size {idx.shape[-1]}"
+        )
+    _check_dims(fn, "start_index_map", dn.start_index_map, x.ndim, sorted_=False)
+    _check_dims(fn, "collapsed_slice_dims", dn.collapsed_slice_dims, x.ndim)
+    _check_batching(
+        fn,
+        x,
+        idx,
+        dn.operand_batching_dims,
+        dn.start_indices_batching_dims,
+        "start_indices_batching_dims",
+    )
+    _check_disjoint(
+        fn,
+        "collapsed_slice_dims",
+        dn.collapsed_slice_dims,
+        "operand_batching_dims",
+        dn.operand_batching_dims,
+    )
+    _check_disjoint(
+        fn, "start_index_map", dn.start_index_map, "operand_batching_dims", dn.operand_batching_dims
+    )
+    if len(slice_sizes) != x.ndim:
+        raise TypeError(
+            f"{fn}: slice_sizes {slice_sizes} must have one entry per operand dimension (operand shape {x.shape})"
+        )
+    n_window = len(dn.offset_dims) + len(dn.collapsed_slice_dims) + len(dn.operand_batching_dims)
+    if n_window != x.ndim:
+        raise TypeError(
+            f"{fn}: every operand dimension must be an offset dimension or collapsed/batching; got "
+            f"offset_dims {dn.offset_dims}, collapsed_slice_dims {dn.collapsed_slice_dims} and "
+            f"operand_batching_dims {dn.operand_batching_dims} for operand shape {x.shape}"
+        )
+    if idx.size and any(not 0 <= s <= d for s, d in zip(slice_sizes, x.shape)):
+        raise TypeError(
+            f"{fn}: slice_sizes {slice_sizes} must be >= 0 and <= operand shape {x.shape}"
+        )
+    for name, dims in (
+        ("collapsed_slice_dims", dn.collapsed_slice_dims),
+        ("operand_batching_dims", dn.operand_batching_dims),
+    ):
+        bad = [
+            d
+            for d in dims
+            if slice_sizes[d] > 1 or (name == "collapsed_slice_dims" and slice_sizes[d] != 1)
+        ]
+        if bad:
+            raise TypeError(f"{fn}: {name} {dims} need slice size 1, got slice_sizes {slice_sizes}")
+    return core.shaped_array(_gather_shape(idx.shape, dn, slice_sizes), x.dtype, x.weak_type)
+
+
+def _gather_shape(idx_shape: tuple, dn: GatherDimensionNumbers, slice_sizes: tuple) -> tuple:
+    batch = iter(idx_shape[:-1])
+    skip = set(dn.collapsed_slice_dims) | set(dn.operand_batching_dims)
+    window = iter(s for i, s in enumerate(slice_sizes) if i not in skip)
+    rank = len(dn.offset_dims) + len(idx_shape) - 1
+    return tuple(next(window) if i in dn.offset_dims else next(batch) for i in range(rank))
+
+
+def _dims_attr(**fields: Any) -> str:
+    """`k = [..], ...` for a #stablehlo.gather/scatter struct; empty lists are omitted."""
+    parts = []
+    for k, v in fields.items():
+        if isinstance(v, int):
+            parts.append(f"{k} = {v}")
+        elif v:
+            parts.append(f"{k} = [{', '.join(map(str, v))}]")
+    return ", ".join(parts)
+
+
+def _cmp(ctx: Any, a: str, b: str, aval: ShapedArray, direction: str) -> str:
+    kind = "UNSIGNED" if dtypes.issubdtype(aval.dtype, np.unsignedinteger) else "SIGNED"
+    out = aval.update(dtype=dtypes.bool_, weak_type=False)
+    return ctx.op(
+        "stablehlo.compare",
+        [a, b],
+        out,
+        operand_avals=[aval, aval],
+        attrs=f"comparison_direction = #stablehlo<comparison_direction {direction}>, "
+        f"compare_type = #stablehlo<comparison_type {kind}>",
+    )
+
+
+def _bcast(ctx: Any, x: str, aval: ShapedArray, shape: tuple, dims: Sequence[int]) -> str:
+    out = core.shaped_array(shape, aval.dtype)
+    return ctx.op(
+        "stablehlo.broadcast_in_dim",
+        [x],
+        out,
+        operand_avals=[aval],
+        attrs=f"broadcast_dimensions = {i64_array(dims)}",
+    )
+
+
+def _index_dtype(shape: tuple) -> np.dtype:
+    return dtypes.int32 if all(d < 2**31 for d in shape) else dtypes.int64
+
+
+@gather_p.def_lowering
+def _gather_lower(
+    ctx: Any,
+    x: str,
+    idx: str,
+    *,
+    dimension_numbers: GatherDimensionNumbers,
+    slice_sizes: tuple,
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    mode: Any,
+    fill_value: Any,
+) -> str:
+    x_aval, idx_aval = ctx.avals_in
+    out_aval = ctx.avals_out[0]
+    if out_aval.size == 0:
+        return ctx.constant(np.zeros((), out_aval.dtype), out_aval)
+    if mode == GatherScatterMode.FILL_OR_DROP:
+        # JAX's _gather_fill: gather in-bounds, then select fill_value where any start index
+        # is outside [0, dim - slice_size].
+        dn = dimension_numbers
+        it = _index_dtype(x_aval.shape)
+        if idx_aval.dtype != it:
+            i_aval = idx_aval.update(dtype=it, weak_type=False)
+            idx = ctx.op("stablehlo.convert", [idx], i_aval, operand_avals=[idx_aval])
+            idx_aval = i_aval
+        out = _gather_op(
+            ctx, x, idx, x_aval, idx_aval, dn, slice_sizes, indices_are_sorted, out_aval
+        )
+        k = idx_aval.shape[-1]
+        nb = idx_aval.ndim - 1
+        vec = core.shaped_array((k,), it)
+        upper = [x_aval.shape[d] - slice_sizes[d] for d in dn.start_index_map]
+        upper = _bcast(ctx, ctx.constant(np.array(upper, it), vec), vec, idx_aval.shape, (nb,))
+        zero = ctx.constant(np.zeros((), it), idx_aval)
+        ok = ctx.op(
+            "stablehlo.and",
+            [_cmp(ctx, idx, zero, idx_aval, "GE"), _cmp(ctx, idx, upper, idx_aval, "LE")],
+            core.shaped_array(idx_aval.shape, dtypes.bool_),
+            operand_avals=[core.shaped_array(idx_aval.shape, dtypes.bool_)] * 2,
+        )
+        mask = _reduce_and_last(ctx, ok, idx_aval.shape)
+        mask_aval = core.shaped_array(idx_aval.shape[:-1], dtypes.bool_)
+        batch_out = [d for d in range(out_aval.ndim) if d not in dn.offset_dims]
+        mask = _bcast(ctx, mask, mask_aval, out_aval.shape, batch_out)
+        s_aval = core.shaped_array((), out_aval.dtype)  # a scalar: NaN splats print as raw bytes
+        fill = _bcast(
+            ctx,
+            ctx.constant(np.asarray(fill_value, out_aval.dtype), s_aval),
+            s_aval,
+            out_aval.shape,
+            (),
+        )
+        pred = core.shaped_array(out_aval.shape, dtypes.bool_)
+        return ctx.op(
+            "stablehlo.select",
+            [mask, out, fill],
+            out_aval,
+            operand_avals=[pred, out_aval, out_aval],
+        )
+    return _gather_op(
+        ctx, x, idx, x_aval, idx_aval, dimension_numbers, slice_sizes, indices_are_sorted, out_aval
+    )
+
+
+def _gather_op(
+    ctx: Any,
+    x: str,
+    idx: str,
+    x_aval: ShapedArray,
+    idx_aval: ShapedArray,
+    dn: Any,
+    slice_sizes: tuple,
+    sorted_: bool,
+    out_aval: ShapedArray,
+) -> str:
+    dims = _dims_attr(
+        offset_dims=dn.offset_dims,
+        collapsed_slice_dims=dn.collapsed_slice_dims,
+        operand_batching_dims=dn.operand_batching_dims,
+        start_indices_batching_dims=dn.start_indices_batching_dims,
+        start_index_map=dn.start_index_map,
+        index_vector_dim=idx_aval.ndim - 1,
+    )
+    return ctx.op(
+        "stablehlo.gather",
+        [x, idx],
+        out_aval,
+        operand_avals=[x_aval, idx_aval],
+        attrs=f"dimension_numbers = #stablehlo.gather<{dims}>, "
+        f"indices_are_sorted = {str(bool(sorted_)).lower()}, slice_sizes = {i64_array(slice_sizes)}",
+    )
+
+
+def _reduce_and_last(ctx: Any, x: str, shape: tuple) -> str:
+    b = core.shaped_array((), dtypes.bool_)
+    init = ctx.constant(np.array(True), b)
+    body = ctx.region(
+        [b, b], [b], lambda p, q: [ctx.op("stablehlo.and", [p, q], b, operand_avals=[b, b])]
+    )
+    return ctx.op(
+        "stablehlo.reduce",
+        [x, init],
+        core.shaped_array(shape[:-1], dtypes.bool_),
+        operand_avals=[core.shaped_array(shape, dtypes.bool_), b],
+        regions=[body],
+        attrs=f"dimensions = {i64_array([len(shape) - 1])}",
+    )
+
+
+# -- scatter ---------------------------------------------------------------------------------
+
+
+class ScatterDimensionNumbers(NamedTuple):
+    """How operand, scatter_indices and updates dimensions of a scatter relate (XLA's Scatter).
+
+    `index_vector_dim` is implicit: always the last dimension of `scatter_indices`.
+    """
+
+    update_window_dims: Sequence[int]
+    inserted_window_dims: Sequence[int]
+    scatter_dims_to_operand_dims: Sequence[int]
+    operand_batching_dims: Sequence[int] = ()
+    scatter_indices_batching_dims: Sequence[int] = ()
+
+
+# The combiner of each scatter primitive, as a StableHLO op on scalars (None: take the update).
+_COMBINERS = {
+    "scatter": None,
+    "scatter-add": "stablehlo.add",
+    "scatter-sub": "stablehlo.subtract",
+    "scatter-mul": "stablehlo.multiply",
+    "scatter-min": "stablehlo.minimum",
+    "scatter-max": "stablehlo.maximum",
+}
+
+
+def _scatter_primitive(name: str) -> Primitive:
+    p = Primitive(name)
+    p.def_abstract_eval(lambda *avals, **params: _scatter_abstract_eval(name, *avals, **params))
+    p.def_lowering(lambda ctx, *args, **params: _scatter_lower(name, ctx, *args, **params))
+    return p
+
+
+scatter_p = _scatter_primitive("scatter")
+scatter_add_p = _scatter_primitive("scatter-add")
+scatter_sub_p = _scatter_primitive("scatter-sub")
+scatter_mul_p = _scatter_primitive("scatter-mul")
+scatter_min_p = _scatter_primitive("scatter-min")
+scatter_max_p = _scatter_primitive("scatter-max")
+
+
+def _scatter_bind(
+    p: Primitive,
+    fn: str,
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: Any,
+    indices_are_sorted: bool,
+    unique_indices: bool,
+    mode: Any,
+    update_jaxpr: Any = None,
+    update_consts: tuple = (),
+) -> Any:
+    dnums = _canonical_dnums(dimension_numbers, ScatterDimensionNumbers, fn)
+    parsed = GatherScatterMode.from_any(mode)
+    if parsed == GatherScatterMode.ONE_HOT:
+        raise NotImplementedError(f"{fn}: mode ONE_HOT is not supported by xjax")
+    if type(updates) in (bool, int, float, complex):  # Python scalars take the operand's dtype
+        updates = np.asarray(updates, core.get_aval(operand).dtype)[()]
+    return p.bind(
+        operand,
+        scatter_indices,
+        updates,
+        update_jaxpr=update_jaxpr,
+        update_consts=update_consts,
+        dimension_numbers=dnums,
+        indices_are_sorted=bool(indices_are_sorted),
+        unique_indices=bool(unique_indices),
+        mode=parsed,
+    )
+
+
+def scatter(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: ScatterDimensionNumbers,
+    *,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: str | GatherScatterMode | None = None,
+) -> Any:
+    """XLA Scatter that overwrites: `operand` with `updates` written at `scatter_indices`."""
+    return _scatter_bind(
+        scatter_p,
+        "lax.scatter",
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_add(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: ScatterDimensionNumbers,
+    *,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: str | GatherScatterMode | None = None,
+) -> Any:
+    """XLA Scatter that adds `updates` into `operand` at `scatter_indices` (duplicates accumulate)."""
+    return _scatter_bind(
+        scatter_add_p,
+        "lax.scatter_add",
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_sub(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: ScatterDimensionNumbers,
+    *,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: str | GatherScatterMode | None = None,
+) -> Any:
+    """XLA Scatter that subtracts `updates` from `operand` at `scatter_indices`."""
+    return _scatter_bind(
+        scatter_sub_p,
+        "lax.scatter_sub",
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_mul(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: ScatterDimensionNumbers,
+    *,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: str | GatherScatterMode | None = None,
+) -> Any:
+    """XLA Scatter that multiplies `operand` by `updates` at `scatter_indices`."""
+    return _scatter_bind(
+        scatter_mul_p,
+        "lax.scatter_mul",
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_min(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: ScatterDimensionNumbers,
+    *,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: str | GatherScatterMode | None = None,
+) -> Any:
+    """XLA Scatter that takes the minimum of `operand` and `updates` at `scatter_indices`."""
+    return _scatter_bind(
+        scatter_min_p,
+        "lax.scatter_min",
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_max(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: ScatterDimensionNumbers,
+    *,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: str | GatherScatterMode | None = None,
+) -> Any:
+    """XLA Scatter that takes the maximum of `operand` and `updates` at `scatter_indices`."""
+    return _scatter_bind(
+        scatter_max_p,
+        "lax.scatter_max",
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+_apply_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _apply_jaxpr(func: Callable, dtype: np.dtype) -> tuple:
+    """`func` traced on a scalar of `dtype` as a (x, unused) -> func(x) update jaxpr (cached)."""
+    from xjax._src.interpreters.partial_eval import trace_to_jaxpr
+
+    try:
+        per_func = _apply_cache.setdefault(func, {})
+    except TypeError:  # not weak-referenceable
+        per_func = {}
+    if dtype not in per_func:
+        a = core.shaped_array((), dtype)
+        jaxpr, consts = trace_to_jaxpr(lambda x, _: [func(x)], [a, a])
+        per_func[dtype] = (jaxpr, tuple(consts))
+    return per_func[dtype]
+
+
+def scatter_apply(
+    operand: Any,
+    scatter_indices: Any,
+    func: Callable[[Any], Any],
+    dimension_numbers: ScatterDimensionNumbers,
+    *,
+    update_shape: Sequence[int] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: str | GatherScatterMode | None = None,
+) -> Any:
+    """XLA Scatter that applies the scalar function `func` to `operand` at `scatter_indices`."""
+    dt = core.get_aval(operand).dtype
+    unused = np.zeros(_static_ints(tuple(update_shape), "lax.scatter_apply", "update_shape"), dt)
+    jaxpr, consts = _apply_jaxpr(func, dt)
+    return _scatter_bind(
+        scatter_p,
+        "lax.scatter_apply",
+        operand,
+        scatter_indices,
+        unused,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+        update_jaxpr=jaxpr,
+        update_consts=consts,
+    )
+
+
+def _scatter_abstract_eval(
+    name: str,
+    x: ShapedArray,
+    idx: ShapedArray,
+    upd: ShapedArray,
+    *,
+    update_jaxpr: Any,
+    update_consts: tuple,
+    dimension_numbers: ScatterDimensionNumbers,
+    indices_are_sorted: bool,
+    unique_indices: bool,
+    mode: Any,
+) -> ShapedArray:
+    fn = "lax." + name.replace("-", "_")
+    dn = dimension_numbers
+    _check_indices(fn, idx)
+    if x.dtype != upd.dtype:
+        raise TypeError(
+            f"{fn} requires arguments to have the same dtypes, got {x.dtype.name} (operand) and "
+            f"{upd.dtype.name} (updates)"
+        )
+    expected_rank = idx.ndim - 1 + len(dn.update_window_dims)
+    if upd.ndim != expected_rank:
+        raise TypeError(
+            f"{fn}: updates shape {upd.shape} must have rank {expected_rank} (indices shape "
+            f"{idx.shape} without its index vector dimension, plus update_window_dims "
+            f"{dn.update_window_dims})"
+        )
+    _check_dims(fn, "update_window_dims", dn.update_window_dims, upd.ndim)
+    _check_dims(fn, "inserted_window_dims", dn.inserted_window_dims, x.ndim)
+    _check_batching(
+        fn,
+        x,
+        idx,
+        dn.operand_batching_dims,
+        dn.scatter_indices_batching_dims,
+        "scatter_indices_batching_dims",
+    )
+    _check_disjoint(
+        fn,
+        "inserted_window_dims",
+        dn.inserted_window_dims,
+        "operand_batching_dims",
+        dn.operand_batching_dims,
+    )
+    _check_disjoint(
+        fn,
+        "scatter_dims_to_operand_dims",
+        dn.scatter_dims_to_operand_dims,
+        "operand_batching_dims",
+        dn.operand_batching_dims,
+    )
+    n_window = (
+        len(dn.update_window_dims) + len(dn.inserted_window_dims) + len(dn.operand_batching_dims)
+    )
+    if n_window != x.ndim:
+        raise TypeError(
+            f"{fn}: update_window_dims {dn.update_window_dims}, inserted_window_dims "
+            f"{dn.inserted_window_dims} and operand_batching_dims {dn.operand_batching_dims} must "
+            f"together cover the {x.ndim} operand dimensions (operand shape {x.shape})"
+        )
+    if len(dn.scatter_dims_to_operand_dims) != idx.shape[-1]:
+        raise TypeError(
+            f"{fn}: scatter_dims_to_operand_dims {dn.scatter_dims_to_operand_dims} has "
+            f"{len(dn.scatter_dims_to_operand_dims)} entries but the index vector (last dimension "
+            f"of indices, shape {idx.shape}) has size {idx.shape[-1]}"
+        )
+    _check_dims(
+        fn, "scatter_dims_to_operand_dims", dn.scatter_dims_to_operand_dims, x.ndim, sorted_=False
+    )
+    skip = set(dn.inserted_window_dims) | set(dn.operand_batching_dims)
+    max_window = [d for i, d in enumerate(x.shape) if i not in skip]
+    window = tuple(upd.shape[d] for d in dn.update_window_dims)
+    if any(w > m for w, m in zip(window, max_window)):
+        raise TypeError(
+            f"{fn}: updates window dimensions {dn.update_window_dims} have sizes {window}, which "
+            f"exceed the corresponding operand sizes {tuple(max_window)} (operand shape {x.shape})"
+        )
+    upd_scatter = tuple(d for i, d in enumerate(upd.shape) if i not in dn.update_window_dims)
+    if upd_scatter != idx.shape[:-1]:
+        raise TypeError(
+            f"{fn}: updates shape {upd.shape} has scatter dimensions {upd_scatter}, which must "
+            f"equal the indices batch shape {idx.shape[:-1]} (indices shape {idx.shape})"
+        )
+    if name in ("scatter-add", "scatter-sub", "scatter-mul") and x.dtype == dtypes.bool_:
+        raise TypeError(
+            f"{fn} does not accept dtype bool. Accepted dtypes are subtypes of numeric."
+        )
+    return core.shaped_array(x.shape, x.dtype, x.weak_type)
+
+
+def _scatter_lower(
+    name: str,
+    ctx: Any,
+    x: str,
+    idx: str,
+    upd: str,
+    *,
+    update_jaxpr: Any,
+    update_consts: tuple,
+    dimension_numbers: ScatterDimensionNumbers,
+    indices_are_sorted: bool,
+    unique_indices: bool,
+    mode: Any,
+) -> str:
+    x_aval, idx_aval, upd_aval = ctx.avals_in
+    dn = dimension_numbers
+    if mode == GatherScatterMode.CLIP:
+        idx = _clamp_scatter_indices(ctx, idx, x_aval, idx_aval, upd_aval, dn)
+    s = core.shaped_array((), x_aval.dtype)
+    hlo = _COMBINERS[name]
+
+    def body(a: str, b: str) -> list:
+        if update_jaxpr is not None:
+            return jaxpr_subcomp(ctx.fn, update_jaxpr, update_consts, [a, b])
+        if hlo is None:
+            return [b]
+        return [ctx.op(hlo, [a, b], s, operand_avals=[s, s])]
+
+    dims = _dims_attr(
+        update_window_dims=dn.update_window_dims,
+        inserted_window_dims=dn.inserted_window_dims,
+        input_batching_dims=dn.operand_batching_dims,
+        scatter_indices_batching_dims=dn.scatter_indices_batching_dims,
+        scatter_dims_to_operand_dims=dn.scatter_dims_to_operand_dims,
+        index_vector_dim=idx_aval.ndim - 1,
+    )
+    return ctx.op(
+        "stablehlo.scatter",
+        [x, idx, upd],
+        regions=[ctx.region([s, s], [s], body)],
+        attrs=f"indices_are_sorted = {str(indices_are_sorted).lower()}, "
+        f"scatter_dimension_numbers = #stablehlo.scatter<{dims}>, "
+        f"unique_indices = {str(unique_indices).lower()}",
+    )
+
+
+def _clamp_scatter_indices(
+    ctx: Any, idx: str, x_aval: ShapedArray, idx_aval: ShapedArray, upd_aval: ShapedArray, dn: Any
+) -> str:
+    """Clamps each start index into [0, dim - window size] (JAX's `_clamp_scatter_indices`)."""
+    sizes, pos = [], 0
+    for i in range(x_aval.ndim):
+        if i in dn.inserted_window_dims or i in dn.operand_batching_dims:
+            sizes.append(1)
+        else:
+            sizes.append(upd_aval.shape[dn.update_window_dims[pos]])
+            pos += 1
+    info = np.iinfo(idx_aval.dtype)
+    upper = [min(x_aval.shape[d] - sizes[d], info.max) for d in dn.scatter_dims_to_operand_dims]
+    vec = core.shaped_array((len(upper),), idx_aval.dtype)
+    i_aval = idx_aval.update(weak_type=False)
+    hi = _bcast(
+        ctx,
+        ctx.constant(np.array(upper, idx_aval.dtype), vec),
+        vec,
+        idx_aval.shape,
+        (idx_aval.ndim - 1,),
+    )
+    lo = ctx.constant(np.zeros((), idx_aval.dtype), core.shaped_array((), idx_aval.dtype))
+    return ctx.op(
+        "stablehlo.clamp",
+        [lo, idx, hi],
+        i_aval,
+        operand_avals=[core.shaped_array((), idx_aval.dtype), i_aval, i_aval],
+    )
+
+
+# -- differentiation -------------------------------------------------------------------------
+# As JAX's rules (jax/_src/lax/slicing.py): gather is linear in the operand and transposes to a
+# scatter-add; scatter-add/sub are linear in operand and updates and transpose to gathers; the
+# overwriting scatter and scatter-min/max use masks built from gathers of their own results.
+
+
+def _gather_jvp(t: Any, ans: Any, x: Any, idx: Any, *, fill_value: Any, **params: Any) -> Any:
+    fill = None if fill_value is None else _canonical_fill(0, core.get_aval(t).dtype)
+    return gather_p.bind(t, idx, fill_value=fill, **params)
+
+
+def _gather_transpose(
+    ct: Any,
+    x: Any,
+    idx: Any,
+    *,
+    dimension_numbers: GatherDimensionNumbers,
+    slice_sizes: tuple,
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    mode: Any,
+    fill_value: Any,
+) -> list:
+    """Scatter-adds the cotangent into zeros with the matching dimension numbers and mode."""
+    assert is_undefined(x) and not is_undefined(idx)
+    if type(ct) is Zero:
+        return [None, None]
+    dn = dimension_numbers
+    sdn = ScatterDimensionNumbers(
+        update_window_dims=dn.offset_dims,
+        inserted_window_dims=dn.collapsed_slice_dims,
+        scatter_dims_to_operand_dims=dn.start_index_map,
+        operand_batching_dims=dn.operand_batching_dims,
+        scatter_indices_batching_dims=dn.start_indices_batching_dims,
+    )
+    zeros = ad.zeros_like_aval(ad.tangent_aval(x.aval))
+    out = scatter_add(
+        zeros, idx, ct, sdn, indices_are_sorted=indices_are_sorted,
+        unique_indices=unique_indices, mode=mode,
+    )  # fmt: skip
+    return [out, None]
+
+
+ad.defjvp(gather_p, _gather_jvp, None)
+gather_p.def_transpose(_gather_transpose)
+
+
+def _inverse_gather(
+    x: Any, idx: Any, upd_shape: tuple, dn: ScatterDimensionNumbers, **kw: Any
+) -> Any:
+    """The gather that reads back, from `x`, the windows a scatter with `dn` writes."""
+    gdn = GatherDimensionNumbers(
+        offset_dims=tuple(dn.update_window_dims),
+        collapsed_slice_dims=tuple(dn.inserted_window_dims),
+        start_index_map=tuple(dn.scatter_dims_to_operand_dims),
+        operand_batching_dims=tuple(dn.operand_batching_dims),
+        start_indices_batching_dims=tuple(dn.scatter_indices_batching_dims),
+    )
+    window = iter(upd_shape[d] for d in dn.update_window_dims)
+    skip = set(dn.inserted_window_dims) | set(dn.operand_batching_dims)
+    sizes = tuple(1 if i in skip else next(window) for i in range(core.get_aval(x).ndim))
+    return gather(x, idx, gdn, sizes, **kw)
+
+
+def _updates_ct(ct: Any, idx: Any, upd: Any, dn: Any, mode: Any) -> Any:
+    """The cotangent of a scatter's `updates`: the windows of `ct` it wrote (0 where dropped)."""
+    shape = upd.aval.shape if is_undefined(upd) else core.get_aval(upd).shape
+    return _inverse_gather(ct, idx, shape, dn, mode=mode, fill_value=0)
+
+
+def _no_update_jaxpr(update_jaxpr: Any, name: str) -> None:
+    if update_jaxpr is not None:
+        raise NotImplementedError(
+            f"lax.scatter_apply: differentiation of {name} with a custom "
+            "update function is not implemented (as in JAX)"
+        )
+
+
+def _scatter_addsub_jvp(prim: Primitive, primals: list, tangents: list, **params: Any) -> tuple:
+    x, idx, upd = primals
+    tx, _, tu = tangents
+    out = prim.bind(x, idx, upd, **params)
+    if type(tu) is Zero:
+        return out, Zero.from_value(out) if type(tx) is Zero else tx
+    return out, prim.bind(ad.instantiate(tx), idx, tu, **params)
+
+
+def _scatter_addsub_transpose(
+    prim: Primitive, ct: Any, x: Any, idx: Any, upd: Any, *, dimension_numbers: Any, mode: Any,
+    **params: Any,
+) -> list:  # fmt: skip
+    """Operand: the cotangent itself; updates: the windows of it they were added to."""
+    assert not is_undefined(idx)
+    if type(ct) is Zero:
+        return [None, None, None]
+    u_ct = None
+    if is_undefined(upd):
+        u_ct = _updates_ct(ct, idx, upd, dimension_numbers, mode)
+        u_ct = ew.neg(u_ct) if prim is scatter_sub_p else u_ct
+    return [ct if is_undefined(x) else None, None, u_ct]
+
+
+for _p in (scatter_add_p, scatter_sub_p):
+    _p.def_jvp(functools.partial(_scatter_addsub_jvp, _p))
+    _p.def_transpose(functools.partial(_scatter_addsub_transpose, _p))
+
+
+def _check_mul_unique(unique_indices: bool) -> None:
+    if not unique_indices:
+        raise NotImplementedError(
+            "lax.scatter_mul: gradients with respect to `updates` are only implemented if "
+            "`unique_indices=True` (as in JAX)"
+        )
+
+
+def _scatter_mul_jvp_updates(t: Any, ans: Any, x: Any, idx: Any, upd: Any, **params: Any) -> Any:
+    _check_mul_unique(params["unique_indices"])
+    zeros = ad.zeros_like_aval(ad.tangent_aval(core.get_aval(x)))
+    return ew.mul(x, scatter_add_p.bind(zeros, idx, t, **params))
+
+
+def _scatter_mul_transpose(ct: Any, x: Any, idx: Any, upd: Any, **params: Any) -> list:
+    """Linear in the operand (updates known) or in the updates (operand known, unique indices)."""
+    assert not is_undefined(idx)
+    if type(ct) is Zero:
+        return [None, None, None]
+    x_ct = u_ct = None
+    if is_undefined(x):
+        x_ct = scatter_mul_p.bind(ct, idx, upd, **params)
+    if is_undefined(upd):
+        _check_mul_unique(params["unique_indices"])
+        u_ct = _updates_ct(ew.mul(ct, x), idx, upd, params["dimension_numbers"], params["mode"])
+    return [x_ct, None, u_ct]
+
+
+ad.defjvp(
+    scatter_mul_p,
+    lambda t, ans, x, idx, upd, **params: scatter_mul_p.bind(t, idx, upd, **params),
+    None,
+    _scatter_mul_jvp_updates,
+)
+scatter_mul_p.def_transpose(_scatter_mul_transpose)
+
+
+def _scatter_extremal_jvp(prim: Primitive, primals: list, tangents: list, **params: Any) -> tuple:
+    """JAX's rule: where several values tie for the min/max, their tangents are averaged."""
+    x, idx, upd = primals
+    tx, _, tu = tangents
+    _no_update_jaxpr(params["update_jaxpr"], prim.name)
+    dn = params["dimension_numbers"]
+    out = prim.bind(x, idx, upd, **params)
+    if type(tx) is Zero and type(tu) is Zero:
+        return out, Zero.from_value(out)
+    tx, tu = ad.instantiate(tx), ad.instantiate(tu)
+    u_shape = core.get_aval(upd).shape
+
+    def back(y: Any) -> Any:  # the windows of an operand-shaped `y` the scatter touches
+        return _inverse_gather(y, idx, u_shape, dn)
+
+    def count(ones: Any) -> Any:  # per update: the sum of `ones` over updates hitting its target
+        return back(scatter_add(shape_ops.full_like(x, 0), idx, ones, dn))
+
+    won = ew.eq(upd, back(out))  # this update is the extremum at its target
+    kept = ew.eq(back(x), back(out))  # the operand value there ties with it
+    n_won = count(ew.convert_element_type(won, core.get_aval(x).dtype))
+    n_refs = count(shape_ops.full_like(upd, 1))
+    one = shape_ops.full_like(n_won, 1)
+    zero = shape_ops.full_like(n_won, 0)
+    upd_norm = ew.select(kept, ew.div(one, ew.add(n_won, one)), ew.div(one, n_won))
+    upd_coef = ew.select(won, upd_norm, zero)
+    x_norm = ew.select(kept, ew.div(one, ew.add(n_won, one)), zero)
+    x_coef = ew.div(ew.sub(x_norm, one), n_refs)
+    t_upd = ew.add(ew.mul(back(tx), x_coef), ew.mul(tu, upd_coef))
+    kw = {k: params[k] for k in ("indices_are_sorted", "unique_indices", "mode")}
+    return out, scatter_add(tx, idx, t_upd, dn, **kw)
+
+
+for _p in (scatter_min_p, scatter_max_p):
+    _p.def_jvp(functools.partial(_scatter_extremal_jvp, _p))
+
+
+def _scatter_jvp(
+    primals: list, tangents: list, *, update_jaxpr: Any, update_consts: tuple,
+    dimension_numbers: Any, indices_are_sorted: bool, unique_indices: bool, mode: Any,
+) -> tuple:  # fmt: skip
+    """JAX's rule. With unique indices the tangents are scattered like the primals. Otherwise the
+    winner among colliding updates is unspecified, so each update is tagged with an id, the ids
+    are scattered and gathered back, and primal and tangent are rebuilt with scatter-adds of
+    the masked operand and the winning updates."""
+    _no_update_jaxpr(update_jaxpr, "scatter")
+    x, idx, upd = primals
+    tx, _, tu = tangents
+    dn = dimension_numbers
+    kw = {"indices_are_sorted": indices_are_sorted, "unique_indices": unique_indices, "mode": mode}
+    if type(tx) is Zero and type(tu) is Zero:
+        out = scatter_p.bind(x, idx, upd, update_jaxpr=None, update_consts=(), dimension_numbers=dn,
+                             **kw)  # fmt: skip
+        return out, Zero.from_value(out)
+    tx, tu = ad.instantiate(tx), ad.instantiate(tu)
+    if unique_indices:
+        return scatter(x, idx, upd, dn, **kw), scatter(tx, idx, tu, dn, **kw)
+    x_aval, u_aval = core.get_aval(x), core.get_aval(upd)
+    ids_shape = tuple(1 if d in dn.update_window_dims else n for d, n in enumerate(u_aval.shape))
+    num_ids = int(np.prod(ids_shape))
+    id_dt = dtypes.canonicalize_dtype(dtypes.int32 if num_ids < 2**31 - 1 else dtypes.int64)
+    ids = ew.add(shape_ops.reshape(shape_ops.iota(id_dt, num_ids), ids_shape), np.array(1, id_dt))
+    ids = shape_ops.broadcast_in_dim(ids, u_aval.shape, tuple(range(u_aval.ndim)))
+    scattered_ids = scatter(shape_ops.full(x_aval.shape, 0, id_dt), idx, ids, dn, **kw)
+    gathered_ids = _inverse_gather(scattered_ids, idx, u_aval.shape, dn)
+    x_mask = ew.eq(scattered_ids, np.array(0, id_dt))
+    u_mask = ew.eq(ids, gathered_ids)
+
+    def masked(mask: Any, y: Any) -> Any:
+        return ew.select(mask, y, shape_ops.full_like(y, 0))
+
+    out = scatter_add(masked(x_mask, x), idx, masked(u_mask, upd), dn, **kw)
+    t_out = scatter_add(masked(x_mask, tx), idx, masked(u_mask, tu), dn, **kw)
+    return out, t_out
+
+
+def _scatter_transpose(
+    ct: Any, x: Any, idx: Any, upd: Any, *, update_jaxpr: Any, update_consts: tuple,
+    dimension_numbers: Any, indices_are_sorted: bool, unique_indices: bool, mode: Any,
+) -> list:  # fmt: skip
+    """Operand: the cotangent with the overwritten windows zeroed; updates: those windows."""
+    _no_update_jaxpr(update_jaxpr, "scatter")
+    if not unique_indices:
+        raise NotImplementedError(
+            "lax.scatter: transposition is only implemented where unique_indices=True (as in JAX)"
+        )
+    assert not is_undefined(idx)
+    if type(ct) is Zero:
+        return [None, None, None]
+    x_ct = u_ct = None
+    if is_undefined(x):
+        u_shape = upd.aval.shape if is_undefined(upd) else core.get_aval(upd).shape
+        zeros = shape_ops.full(u_shape, 0, core.get_aval(ct).dtype)
+        x_ct = scatter(ct, idx, zeros, dimension_numbers, indices_are_sorted=indices_are_sorted,
+                       unique_indices=True, mode=mode)  # fmt: skip
+    if is_undefined(upd):
+        u_ct = _updates_ct(ct, idx, upd, dimension_numbers, mode)
+    return [x_ct, None, u_ct]
+
+
+scatter_p.def_jvp(_scatter_jvp)
+scatter_p.def_transpose(_scatter_transpose)
