@@ -22,6 +22,11 @@ from xjax._src.autodiff import (
     vjp as vjp,
 )
 from xjax._src.vmap import vmap as vmap
+from xjax._src.remat import (
+    checkpoint as checkpoint,
+    checkpoint_policies as checkpoint_policies,
+    remat as remat,
+)
 from xjax._src.custom_derivatives import custom_jvp as custom_jvp, custom_vjp as custom_vjp
 from xjax._src.config import config as config, disable_jit as disable_jit
 from xjax._src.xla.client import (
@@ -38,5 +43,6 @@ from xjax import lax as lax
 from xjax import tree_util as tree_util
 from xjax import tree as tree
 from xjax import test_util as test_util
+from xjax import ad_checkpoint as ad_checkpoint
 
 __version__ = "0.0.1"
