@@ -36,6 +36,10 @@ CASES = {
     "vmap_while_batched_pred": "jax.vmap(lambda a: lax.while_loop(lambda c: c < 5, lambda c: c + 1.5, a))(x)",
     "jit_composed": "jax.jit(lambda xs: lax.scan(lambda c, v: (lax.fori_loop(0, 3, lambda i, t: lax.cond(t > 0, lambda u: u * 0.5, lambda u: u + 1, t), c + v), c), np.float32(0), xs))(x)",
     "grad_composed": "jax.grad(lambda a: lax.scan(lambda c, v: (lax.fori_loop(0, 2, lambda i, t: lax.cond(t > 0, lambda u: u * a, lambda u: u + a, t), c + v), c), np.float32(0), x)[0])(np.float32(0.8))",
+    "assoc_scan_add": "lax.associative_scan(lax.add, x)",
+    "assoc_scan_reverse_axis1": "lax.associative_scan(lax.mul, m + 1, reverse=True, axis=1)",
+    "assoc_scan_pytree": "lax.associative_scan(lambda a, b: (a[0] + b[0], jnp.maximum(a[1], b[1])), (x, x * 2))",
+    "select": "lax.select(x > 0, x, x * 3)",
     "vmap_grad_scan": "jax.vmap(jax.grad(lambda a: lax.scan(lambda c, v: (c * a + v, c), np.float32(0), x)[0]))(x)",
 }
 

@@ -978,3 +978,75 @@ def map(f: Callable, xs: Any, *, batch_size: int | None = None) -> Any:  # noqa:
 
 
 _unused = (ConcretizationTypeError, ttype)
+
+
+# ---------------------------------------------------------------------------
+# associative_scan (a composition of lax slicing/padding ops; Blelloch-style recursion)
+
+
+def associative_scan(fn: Callable, elems: Any, reverse: bool = False, axis: int = 0) -> Any:
+    """Inclusive scan of the associative `fn` along `axis` in O(log n) depth."""
+    from xjax._src.lax.shape import concatenate, rev
+    from xjax._src.lax.slicing import slice_in_dim
+
+    flat, tree = tree_lib.flatten(elems)
+    if not flat:
+        return elems
+    ndim = core.get_aval(flat[0]).ndim
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"lax.associative_scan: axis {axis} is out of bounds for rank {ndim}")
+    axis %= ndim
+    sizes = {core.get_aval(x).shape[axis] for x in flat}
+    if len(sizes) != 1:
+        raise ValueError(f"lax.associative_scan: array inputs must have the same size along axis {axis}, got {sorted(sizes)}")
+    if reverse:
+        flat = [rev(x, (axis,)) for x in flat]
+
+    def combine(a: list, b: list) -> list:
+        out = fn(tree_lib.tree_unflatten(tree, a), tree_lib.tree_unflatten(tree, b))
+        out_flat, out_tree = tree_lib.flatten(out)
+        if out_tree != tree:
+            raise TypeError(f"lax.associative_scan: fn must return the structure {tree}, got {out_tree}")
+        return out_flat
+
+    def sl(x: Any, start: int, stop: int | None, stride: int = 1) -> Any:
+        n = core.get_aval(x).shape[axis]
+        stop = n if stop is None else (stop if stop >= 0 else n + stop)
+        return slice_in_dim(x, start, stop, stride, axis)
+
+    def rec(xs: list) -> list:
+        n = core.get_aval(xs[0]).shape[axis]
+        if n < 2:
+            return xs
+        reduced = combine([sl(x, 0, -1, 2) for x in xs], [sl(x, 1, None, 2) for x in xs])
+        odd = rec(reduced)
+        if n % 2 == 0:
+            even = combine([sl(o, 0, -1) for o in odd], [sl(x, 2, None, 2) for x in xs])
+        else:
+            even = combine(odd, [sl(x, 2, None, 2) for x in xs])
+        even = [concatenate([sl(x, 0, 1), e], axis) for x, e in zip(xs, even)]
+        return [_interleave(e, o, axis) for e, o in zip(even, odd)]
+
+    out = rec(flat)
+    if reverse:
+        out = [rev(x, (axis,)) for x in out]
+    return tree_lib.tree_unflatten(tree, out)
+
+
+def _interleave(a: Any, b: Any, axis: int) -> Any:
+    """[a0, b0, a1, b1, ...] along `axis` (a has as many or one more element than b)."""
+    from xjax._src.lax.elementwise import add, bitwise_or
+    from xjax._src.lax.shape import pad
+
+    aa, ba = core.get_aval(a), core.get_aval(b)
+    same = aa.shape[axis] == ba.shape[axis]
+    a_cfg = [(0, 0, 0)] * aa.ndim
+    b_cfg = [(0, 0, 0)] * ba.ndim
+    a_cfg[axis] = (0, 1 if same else 0, 1)
+    b_cfg[axis] = (1, 0 if same else 1, 1)
+    zero = np.zeros((), aa.dtype)
+    op = bitwise_or if aa.dtype == dtypes.bool_ else add
+    return op(pad(a, zero, a_cfg), pad(b, zero, b_cfg))
+
+
+__all__ += ["associative_scan"]
