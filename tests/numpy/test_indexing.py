@@ -1,0 +1,279 @@
+"""Differential tests of NumPy indexing (x[idx], x.at[idx], take, where...) against real JAX.
+
+Each test evaluates a batch of expression strings in the JAX oracle (one round trip) and in xjax
+(`jnp` = xjax.numpy, `jax` = xjax) and compares values, dtypes and weak types, or the error class.
+"""
+
+import threading
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+import xjax.numpy as xnp
+from tests.oracle import assert_matches
+
+pytestmark = pytest.mark.oracle
+
+_ORACLE_CODE = """
+X = {k: jnp.asarray(v) for k, v in arrays.items()}
+X.update(W)
+out = []
+for e in exprs:
+    try:
+        out.append(eval(e, {'jnp': jnp, 'np': np, 'jax': jax, 'lax': jax.lax, **X}))
+    except Exception as ex:
+        out.append(('ERR', type(ex).__name__, tuple(c.__name__ for c in type(ex).__mro__)))
+"""
+
+
+def _arrays(rng: np.random.Generator, dtype: str = "float32") -> dict:
+    dt = np.dtype(ml_dtypes.bfloat16) if dtype == "bfloat16" else np.dtype(dtype)
+    shapes = {"x0": (), "x1": (5,), "x2": (3, 4), "x3": (2, 3, 4), "e": (0, 3)}
+    out = {}
+    for name, shape in shapes.items():
+        if dt == np.bool_:
+            v = rng.random(shape) > 0.5
+        elif dt.kind in "iu":
+            v = rng.integers(0 if dt.kind == "u" else -50, 50, shape)
+        elif dt.kind == "c":
+            v = rng.normal(size=shape) + 1j * rng.normal(size=shape)
+        else:
+            v = rng.normal(size=shape)
+        out[name] = np.asarray(v).astype(dt)
+    return out
+
+
+def _run_xjax(expr: str, ns: dict) -> tuple[bool, object]:
+    try:
+        return True, eval(expr, dict(ns))
+    except Exception as ex:  # noqa: BLE001
+        return False, ex
+
+
+def _check(oracle, exprs: list[str], arrays: dict, weak: str = "") -> None:
+    """Runs `exprs` in both worlds; `weak` is extra setup code defining weakly typed arrays.
+
+    The oracle call runs in a thread while xjax evaluates, so that JAX's worker process and
+    this process compile at the same time.
+    """
+    import xjax.lax
+
+    box: dict = {}
+
+    def ask() -> None:
+        try:
+            box["want"] = oracle.exec("W = {}\n" + weak + _ORACLE_CODE, exprs=exprs, arrays=arrays)
+        except BaseException as ex:  # noqa: BLE001  (re-raised below, in the test's thread)
+            box["error"] = ex
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    ns = {"jnp": xnp, "np": np, "jax": xjax, "lax": xjax.lax}
+    ns.update({k: xnp.asarray(v) for k, v in arrays.items()})
+    wns = {"jnp": xnp, "np": np, "W": {}}
+    exec(weak, wns)  # noqa: S102
+    ns.update(wns["W"])
+    results = [_run_xjax(e, ns) for e in exprs]
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    failures = []
+    for expr, w, (ok, got) in zip(exprs, box["want"], results):
+        jax_raised = isinstance(w, tuple) and len(w) == 3 and w[0] == "ERR"
+        if jax_raised and ok:
+            failures.append(f"{expr}: jax raised {w[1]}, xjax returned {got!r}")
+        elif jax_raised:
+            names = [c.__name__ for c in type(got).__mro__]
+            if w[1] not in names:
+                failures.append(f"{expr}: xjax raised {names[0]} ({got}), jax raised {w[1]}")
+        elif not ok:
+            failures.append(f"{expr}: xjax raised {type(got).__name__}: {got}")
+        else:
+            try:
+                assert_matches(got, w)
+            except AssertionError as ex:
+                failures.append(f"{expr}: {ex}")
+    assert not failures, "\n".join(failures)
+
+
+BASIC = [
+    "x1[0]", "x1[-1]", "x1[4]", "x1[-5]", "x1[1:3]", "x1[::2]", "x1[::-1]", "x1[::-2]", "x1[3:0:-1]",
+    "x1[-2:]", "x1[:-2]", "x1[10:]", "x1[2:2]", "x1[-100:100]", "x1[None]", "x1[..., None]",
+    "x1[None, 1:, None]", "x1[...]", "x1[:]", "x1[np.int32(2)]", "x1[np.uint8(3)]", "x1[()]",
+    "x0[()]", "x0[None]", "x0[...]", "x0[None, ...]",
+    "x2[1]", "x2[-1, -1]", "x2[1, :]", "x2[:, 2]", "x2[..., 1]", "x2[1, ...]", "x2[:, ::-1]",
+    "x2[::-1, 1:3]", "x2[1:, None, ::2]", "x2[None, ..., None]", "x2[2, 3]", "x2[:, -4]",
+    "x3[1, :, 2]", "x3[..., 0]", "x3[:, None, 1]", "x3[-1, ..., ::-3]", "x3[0, 1:2, None, 1]",
+    "e[:, 1]", "e[1:]", "e[..., ::-1]",
+    # static out-of-bound ints clamp in JAX (no IndexError)
+    "x1[7]", "x2[5, -9]",
+]
+
+ADVANCED = [
+    "x1[np.array([0, 2, 4])]", "x1[np.array([-1, -5, 0])]", "x1[np.array([[0, 1], [3, 4]])]",
+    "x1[jnp.array([4, 0, 1])]", "x1[jnp.array(3)]", "x1[jnp.array(-2)]", "x1[np.array(2)]",
+    "x1[[1, 3]]" if False else "x1[np.array([], np.int32)]", "x1[(np.array([1, 3]),)]",
+    "x2[np.array([0, 2])]", "x2[np.array([0, 2]), np.array([1, 3])]", "x2[np.array([[0], [2]]), np.array([1, 3])]",
+    "x2[:, np.array([3, 0])]", "x2[1, np.array([0, 1, 1])]", "x2[np.array([2, 1]), 1:]",
+    "x2[np.array([0, 2]), None, np.array([1, 3])]", "x2[None, np.array([0, 2]), np.array([1, 3])]",
+    "x2[np.array([1, 0]), ::-1]", "x2[jnp.array([1, -1]), jnp.array(2)]",
+    "x3[np.array([0, 1]), :, np.array([1, 2])]", "x3[:, np.array([0, 2]), np.array([1, 3])]",
+    "x3[np.array([[1]]), 1:, np.array([0, 2, 3])]", "x3[..., np.array([3, 1])]", "x3[1, np.array([0, 2]), ::2]",
+    "x3[np.array([1, 0]), np.array([2, 0]), np.array([3, 1])]", "x3[None, np.array([1]), ..., np.array([2])]",
+    # out-of-bound dynamic indices clamp (promise_in_bounds gather / dynamic_slice)
+    "x1[jnp.array([7, -9, 2])]", "x1[jnp.array(9)]", "x2[jnp.array(-7), jnp.array(1)]",
+    # booleans
+    "x1[np.array([True, False, True, True, False])]", "x2[np.array([True, False, True])]",
+    "x2[x2 > 0]" if True else "", "x2[:, np.array([False, True, True, False])]",
+    "x3[np.ones((2, 3), bool)]", "x3[1, np.array([True, False, True])]",
+    "x1[True]", "x1[False]", "x2[False, 1:]", "x1[..., True, None]", "x0[True]",
+    "x1[jnp.array([True, False, True, True, False])]", "x1[[True, False, True, False, True]]",
+    "x2[np.zeros((3, 4), bool)]", "x1[np.array([True, False, True, True, False]), None]",
+    # empty results
+    "x2[np.array([], np.int32)]", "e[np.array([], np.int32)]", "x2[np.zeros((0, 2), np.int32)]",
+    "x2[1:1, np.array([0, 1])]",
+    # sequences inside the index tuple, index dtypes
+    "x2[[0, 2], 1]", "x2[(jnp.array([0, 1]), [1, 2])]", "x2[[[0], [1]], [True, False, True, True]]",
+    "x1[np.array([1, 4], np.uint8)]", "x1[jnp.array([3, 0], jnp.uint32)]", "x1[np.array([-1, 1], np.int8)]",
+    "x1[np.int64(-2)]", "x1[jnp.array(2, jnp.uint8)]", "x2[jnp.array(-1, jnp.int8), jnp.array(1, jnp.int16)]",
+    "x1[slice(jnp.array(1), jnp.array(4))]",
+]
+
+ERRORS = [
+    "x1[1.0]", "x1[np.array([1.0])]", "x1['a']", "x2[1, 2, 3]", "x1[..., ...]", "x1[[1, 2]]",
+    "x1[np.array([True, False])]", "x2[np.array([0, 1]), np.array([0, 1, 2])]", "x0[0]",
+    "e[0]", "x1[object()]", "jax.jit(lambda x, m: x[m])(x1, x1 > 0)", "jax.jit(lambda x, b: x[b])(x1, True)",
+    "jax.jit(lambda x, i: x[i:])(x1, 1)", "x1[1j]",
+]
+
+JIT = [
+    "jax.jit(lambda x, i: x[i])(x1, 3)", "jax.jit(lambda x, i: x[i])(x1, -1)",
+    "jax.jit(lambda x, i: x[i, 1:])(x2, 2)", "jax.jit(lambda x, i: x[:, i])(x2, jnp.array([3, -1, 0]))",
+    "jax.jit(lambda x, i, j: x[i, :, j])(x3, jnp.array([0, 1]), jnp.array([[3], [0]]))",
+    "jax.jit(lambda x: x[::-1, None, 1])(x2)", "jax.jit(lambda x, i: x[i, ::-2])(x2, 10)",
+    "jax.jit(lambda x, i: x.at[i].get(mode='fill', fill_value=-1))(x1, jnp.array([1, 7, -2]))",
+    "jax.jit(lambda x, i: x.at[i].add(1))(x2, jnp.array([0, 0, 2]))",
+    "jax.jit(lambda x, i, v: x.at[i, 1:].set(v))(x2, 1, x2[0, :3])",
+]
+
+
+def test_basic_indexing(oracle):
+    _check(oracle, BASIC, _arrays(np.random.default_rng(0)))
+
+
+def test_advanced_and_boolean_indexing(oracle):
+    _check(oracle, ADVANCED, _arrays(np.random.default_rng(1)))
+
+
+def test_index_errors(oracle):
+    _check(oracle, ERRORS, _arrays(np.random.default_rng(2)))
+
+
+def test_jit_indexing(oracle):
+    _check(oracle, JIT, _arrays(np.random.default_rng(3)))
+
+
+PER_DTYPE = [
+    "x2[::-1, 1]", "x2[np.array([2, 0]), np.array([1, -1])]", "x1[jnp.array(2)]",
+    "x2.at[1, np.array([0, 0])].set(x2[0, 0])", "x2.at[np.array([9, 1])].get(mode='fill')",
+]
+
+
+@pytest.mark.parametrize(
+    "dtype", ["bool", "int8", "int32", "uint8", "bfloat16", "float16", "float32", "complex64"]
+)
+def test_dtypes(oracle, dtype):
+    _check(oracle, PER_DTYPE, _arrays(np.random.default_rng(4), dtype))
+
+
+WEAK = """
+W['w1'] = jnp.asarray(2.5) + jnp.zeros(4) * 0 if False else jnp.full(4, 2.5) * 0 + 1.5
+W['ws'] = jnp.asarray(3.0)
+W['wi'] = jnp.asarray(7)
+"""
+
+
+def test_weak_types_preserved(oracle):
+    exprs = ["ws[None]", "ws[...]", "wi[None, None]", "ws.at[()].set(2)", "wi.at[None].add(1)",
+             "x1.at[0].set(ws)", "x1.astype(jnp.int8).at[1].set(300)"]
+    _check(oracle, exprs, _arrays(np.random.default_rng(5)), weak=WEAK)
+
+
+AT = [
+    "x1.at[0].set(9.0)", "x1.at[-1].add(1)", "x1.at[1:4].multiply(2)", "x1.at[::2].set(jnp.array([1., 2., 3.]))",
+    "x1.at[np.array([0, 0, 1])].add(1.)", "x1.at[np.array([0, 0, 1])].set(jnp.array([1., 2., 3.]))",
+    "x1.at[np.array([7, -1])].set(5.)", "x1.at[np.array([7, -1])].set(5., mode='clip')",
+    "x1.at[np.array([7, -1])].add(5., mode='drop')", "x1.at[np.array([1, 2])].set(5., mode='promise_in_bounds')",
+    "x1.at[np.array([1, 1, 3])].min(-3.)", "x1.at[np.array([1, 1, 3])].max(jnp.array([4., 6., -100.]))",
+    "x1.at[np.array([1, 1])].divide(2.)", "x1.at[2:].power(2)", "x1.at[np.array([0, 2, 2])].mul(3.)",
+    "x1.at[np.array([1, 3])].apply(jnp.sin)" if False else "x1.at[np.array([1, 4])].subtract(1.)",
+    "x1.at[x1 > 0].set(0.)", "x1.at[...].set(2.)", "x1.at[:].add(x1)", "x1.at[None].set(1.)",
+    "x2.at[1].set(jnp.arange(4.))", "x2.at[:, 1].add(jnp.array([1., 2., 3.]))", "x2.at[np.array([0, 2]), np.array([1, 3])].set(-1.)",
+    "x2.at[np.array([0, 2]), None, np.array([1, 3])].set(jnp.array([[1.], [2.]]))",
+    "x2.at[::-1, 1].set(jnp.array([1., 2., 3.]))", "x2.at[1, ::-2].set(jnp.array([7., 8.]))",
+    "x3.at[:, np.array([0, 2]), 1].add(1.)", "x3.at[np.array([1, 0]), :, np.array([0, 3])].set(jnp.arange(6.).reshape(2, 3))",
+    "x2.at[np.array([], np.int32)].set(1.)", "e.at[0:0].set(1.)", "x1.at[True].set(4.)",
+    "x1.at[np.array([1, 2])].get()", "x1.at[np.array([1, 9])].get(mode='fill')",
+    "x1.at[np.array([1, 9])].get(mode='fill', fill_value=0)", "x1.at[9].get(mode='clip')",
+    "x2.astype(jnp.int32).at[0].set(2.7)", "x2.astype(jnp.int32).at[0].add(jnp.array(1.5))",
+    "x2.astype(jnp.uint8).at[1, 1].add(200)", "x2.astype(bool).at[0].add(True)",
+    "x1.at[1].set(jnp.array([5.]))", "x1.at[np.array([0, 1])].set(jnp.ones(3))", "x1.at[1.5].set(0.)",
+    "x1.at[np.array([1, 9])].get(mode='bogus')",
+]
+
+
+def test_at_updates(oracle):
+    _check(oracle, AT, _arrays(np.random.default_rng(6)))
+
+
+def test_at_apply(oracle):
+    _check(oracle, ["x1.at[np.array([1, 3])].apply(jnp.negative)", "x2.at[1:, 2].apply(jnp.negative)",
+                    "x1.at[np.array([1, 1])].apply(jnp.negative)", "x1.at[:].apply(jnp.negative)"],
+           _arrays(np.random.default_rng(7)))
+
+
+FUNCS = [
+    "jnp.take(x2, np.array([0, 5, -1]))", "jnp.take(x2, np.array([[0, 2]]), axis=1)", "jnp.take(x2, 1, axis=0)",
+    "jnp.take(x2, np.array([3, 9, -7]), axis=1)", "jnp.take(x2, np.array([3, 9, -7]), axis=1, mode='clip')",
+    "jnp.take(x2, np.array([3, 9, -7]), axis=1, mode='wrap')", "jnp.take(x2, np.array([3, 9]), axis=1, fill_value=0.5)",
+    "jnp.take(x2, np.array([1.0]))", "jnp.take(x2, np.array([1]), axis=2)", "jnp.take(x2, np.array([1]), mode='bogus')",
+    "jnp.take(e, np.array([], np.int32), axis=0)", "jnp.take(x3, jnp.array([1, 0]), axis=-1)",
+    "jnp.take_along_axis(x2, np.array([[0, 3], [1, 1], [2, 0]]), axis=1)",
+    "jnp.take_along_axis(x2, np.array([[2, 0, 1, 9]]), axis=0)", "jnp.take_along_axis(x2, np.array([[-1]]), axis=1)",
+    "jnp.take_along_axis(x3, jnp.argsort(x3, axis=1), axis=1)" if False else "jnp.take_along_axis(x3, np.zeros((2, 3, 1), np.int32), axis=-1)",
+    "jnp.take_along_axis(x2, np.array([1, 11]), axis=None)", "jnp.take_along_axis(x2, np.array([1]), axis=0)",
+    "jnp.take_along_axis(x2, np.array([[1.0]]), axis=0)", "jnp.take_along_axis(x2, np.array([[7, 1]]), axis=1, mode='clip')",
+    "jnp.put_along_axis(x2, np.array([[0], [3], [1]]), 9., axis=1, inplace=False)",
+    "jnp.put_along_axis(x2, np.array([[0, 2]]), jnp.array([[1., 2.]]), axis=0, inplace=False)",
+    "jnp.put_along_axis(x2, np.array([[0]]), 1., axis=1)",
+    "jnp.where(x2 > 0, x2, 0)", "jnp.where(x2 > 0, 1, 2)", "jnp.where(x2 > 0, 1.5, jnp.int8(2))",
+    "jnp.where(True, x1, x2[:, :1])", "jnp.where(x1, 1, 0)", "jnp.where(x2 > 0, x2, None)",
+    "jnp.where(x2 > 0, x2, 1, size=2)", "jnp.where(x1 > 0)", "jnp.where(x2 > 0, size=3, fill_value=-1)",
+    "jax.jit(lambda x: jnp.where(x > 0, size=2))(x1)", "jnp.where([True, False], 1, 2)", "jnp.where(x1 > 0, x1)", "jnp.where(e > 0, e, 0.0)", "jnp.where(jnp.array([True, False]), jnp.ones(3), 0)",
+    "jnp.choose(np.array([0, 1, 2, 1]), [x1[:4], jnp.zeros(4), 5.])", "jnp.choose(np.array([[0], [1]]), [x1, x1 * 2])",
+    "jnp.choose(np.array([3, -1]), [1, 2, 3], mode='clip')", "jnp.choose(np.array([3, -1]), [1, 2, 3], mode='wrap')",
+    "jnp.choose(np.array([3]), [1, 2, 3])", "jnp.choose(np.array([0.]), [1, 2])", "jnp.choose(np.array([1]), [1, 2], mode='x')",
+    "jnp.ix_(np.array([0, 2]), np.array([1, 3, 0]))", "x2[jnp.ix_(np.array([0, 2]), np.array([1, 3, 0]))]",
+    "jnp.ix_(np.array([], np.int32), np.array([1]))", "jnp.ix_(np.array([[1]]))", "jnp.ix_(np.array([True]))",
+    "jnp.diag_indices(3)", "jnp.diag_indices(2, ndim=3)", "jnp.diag_indices(0)", "jnp.diag_indices(-1)",
+    "jnp.diag_indices_from(x2[:3, :3])", "jnp.diag_indices_from(x2)", "jnp.diag_indices_from(x1)",
+    "jnp.tril_indices(3)", "jnp.tril_indices(3, k=-1, m=4)", "jnp.triu_indices(4, 1)", "jnp.triu_indices(3, m=2)",
+    "jnp.tril_indices_from(x2)", "jnp.triu_indices_from(x2, k=2)", "jnp.tril_indices_from(x3)",
+    "jnp.compress(np.array([True, False, True]), x2, axis=0)", "jnp.compress(np.array([1, 0, 1, 1]), x2, axis=1)",
+    "jnp.compress(np.array([False, True]), x2)", "jnp.compress(np.array([True, False, True]), x2, axis=0, size=4, fill_value=-1)",
+    "jnp.compress(np.array([True, False, True, False]), x1)", "jnp.compress(np.ones((2, 2), bool), x2)",
+    "jnp.place(x2, x2 > 0, jnp.array([1., 2.]), inplace=False)", "jnp.place(x1, np.array([1, 0, 1, 1, 0]), 7., inplace=False)",
+    "jnp.place(x1, x1 > 0, 1.)", "jnp.place(x1, np.ones(3, bool), 1., inplace=False)", "jnp.place(x1, x1 > 0, np.zeros(0), inplace=False)",
+    "jnp.place(e, e > 0, 1., inplace=False)", "jax.jit(lambda x: jnp.place(x, x > 0, jnp.array([-1., -2.]), inplace=False))(x2)",
+    "jnp.put(x2, np.array([0, 7, -1]), jnp.array([1., 2., 3.]), inplace=False)", "jnp.put(x1, np.array([1, 2, 3]), 9., inplace=False)",
+    "jnp.put(x1, np.array([[1], [99], [-99]]), jnp.array([5., 6.]), inplace=False)", "jnp.put(x1, np.array([1]), 1.)",
+    "jnp.put(x1, np.array([7, -7]), jnp.array([5., 6.]), mode='clip', inplace=False)",
+    "jnp.put(x1, np.array([7, -7]), jnp.array([5., 6.]), mode='wrap', inplace=False)",
+    "jnp.put(x1, np.array([1]), 1., mode='raise', inplace=False)", "jnp.put(x1, np.array([1]), 1., mode='x', inplace=False)",
+    "jnp.extract(x2 > 0, x2)", "jnp.extract(np.array([1, 0, 1]), x1)", "jnp.extract(x2 > 0, x2, size=3)",
+]
+
+
+def test_index_functions(oracle):
+    _check(oracle, FUNCS, _arrays(np.random.default_rng(8)))
