@@ -187,56 +187,6 @@ def _dot_general_jvp(primals: Any, tangents: Any, **params: Any) -> Any:
 D.dot_general_p.def_jvp(_dot_general_jvp)
 D.dot_general_p.def_transpose(_dot_general_transpose)
 
-# -- shapes and reductions ----------------------------------------------------------------
-
-
-def _broadcast_in_dim_transpose(ct: Any, x: Any, *, shape: tuple, broadcast_dimensions: tuple) -> list:
-    if type(ct) is Zero:
-        return [None]
-    in_shape = x.aval.shape
-    summed = [d for d in range(len(shape)) if d not in broadcast_dimensions]
-    summed += [d for i, d in enumerate(broadcast_dimensions) if in_shape[i] == 1 and shape[d] != 1]
-    out = R.reduce_sum(ct, tuple(sorted(summed))) if summed else ct
-    return [S.reshape(out, in_shape)]
-
-
-deflinear(S.broadcast_in_dim_p, _broadcast_in_dim_transpose)
-deflinear(S.reshape_p, lambda ct, x, *, new_sizes: [S.reshape(ct, x.aval.shape) if type(ct) is not Zero else None])
-deflinear(S.transpose_p, lambda ct, x, *, permutation: [
-    S.transpose(ct, tuple(sorted(range(len(permutation)), key=lambda i: permutation[i])))
-    if type(ct) is not Zero else None])
-deflinear(S.squeeze_p, lambda ct, x, *, dimensions: [S.reshape(ct, x.aval.shape) if type(ct) is not Zero else None])
-
-
-def _reduce_sum_transpose(ct: Any, x: Any, *, axes: tuple) -> list:
-    if type(ct) is Zero:
-        return [None]
-    shape = x.aval.shape
-    kept = tuple(i for i in range(len(shape)) if i not in axes)
-    return [S.broadcast_in_dim(ct, shape, kept)]
-
-
-deflinear(R.reduce_sum_p, _reduce_sum_transpose)
-
-
-def _reduce_chooser_jvp(prim: Any) -> Any:
-    def jvp(primals: Any, tangents: Any, *, axes: tuple) -> Any:
-        (x,), (t,) = primals, tangents
-        ans = prim.bind(x, axes=axes)
-        shape = core.get_aval(x).shape
-        kept = tuple(i for i in range(len(shape)) if i not in axes)
-        loc = E.eq(x, S.broadcast_in_dim(ans, shape, kept))
-        dt = core.get_aval(t).dtype
-        loc = E.convert_element_type(loc, dt)
-        counts = R.reduce_sum(loc, axes)
-        return ans, E.div(R.reduce_sum(E.mul(t, loc), axes), counts)
-
-    return jvp
-
-
-R.reduce_max_p.def_jvp(_reduce_chooser_jvp(R.reduce_max_p))
-R.reduce_min_p.def_jvp(_reduce_chooser_jvp(R.reduce_min_p))
-
 # -- outputs with no derivative -----------------------------------------------------------
 from xjax._src.core import Primitive as _P  # noqa: E402
 from xjax._src.interpreters.ad import defjvp_zero  # noqa: E402
