@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import enum
+
 import numpy as np
 
 from xjax._src import core
@@ -44,6 +46,8 @@ def _pp_param(v: Any, indent: int, name: Any) -> str:
         return _pp(v, indent + 4, name)
     if isinstance(v, np.dtype):
         return v.name
+    if isinstance(v, enum.IntEnum):
+        return str(int(v))
     if isinstance(v, tuple) and v and all(isinstance(x, core.ClosedJaxpr) for x in v):
         return "(" + ", ".join(_pp(x.jaxpr, indent + 4, name) for x in v) + ")"
     return repr(v) if not isinstance(v, str) else v

@@ -62,7 +62,7 @@ def dense_attr(value: Any, aval: ShapedArray) -> str:
     arr = np.asarray(value, aval.dtype)
     if arr.shape != aval.shape:
         arr = np.broadcast_to(arr, aval.shape)
-    flat = arr.reshape(-1)
+    flat = np.ascontiguousarray(arr).reshape(-1)
     if flat.size == 0:
         return f"dense<> : {ttype(aval)}" if aval.shape else f"dense<0> : {ttype(aval)}"
     if flat.size == 1 or (flat == flat[0]).all() and not _has_nan_mix(flat):

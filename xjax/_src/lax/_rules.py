@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from xjax._src import core, dtypes
-from xjax._src.core import ShapedArray
+from xjax._src.core import Primitive, ShapedArray
+from xjax._src.interpreters.lowering import i64_array
 
 DTypeSet = Sequence[np.dtype]
 
 _CATEGORY_NAMES = (
     (dtypes.ALL, "any"),
-    (dtypes.NUMERIC, "numeric"),
+    (dtypes.NUMERIC, "integer, floating, complexfloating"),
     (dtypes.INEXACT, "floating, complexfloating"),
     (dtypes.FLOATING, "floating"),
     (dtypes.COMPLEX, "complexfloating"),
     (dtypes.INTEGER, "integer"),
+    (dtypes.SIGNED, "signedinteger"),
     ((dtypes.bool_,) + dtypes.INTEGER, "bool, integer"),
+    ((dtypes.bool_,) + dtypes.INTEGER + dtypes.FLOATING, "bool, integer, floating"),
+    (dtypes.INTEGER + dtypes.FLOATING, "integer, floating"),
+    (dtypes.SIGNED + dtypes.INEXACT, "signedinteger, floating, complexfloating"),
 )
 
 
@@ -37,6 +43,41 @@ def check_dtype(name: str, aval: ShapedArray, allowed: DTypeSet | None, pos: int
         )
 
 
+def broadcast_shapes(name: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """lax's broadcasting: rank-0 operands broadcast; the others need equal ranks, and each
+    dimension must agree or be 1 (JAX's `broadcasting_shape_rule`)."""
+    shapes = tuple(s for s in shapes if s)
+    if not shapes:
+        return ()
+    ranks = {len(s) for s in shapes}
+    if len(ranks) != 1:
+        raise TypeError(
+            f"{name}: arrays must have the same number of dimensions, got shapes "
+            + ", ".join(map(str, shapes))
+            + ". (Tip: jnp functions broadcast ranks for you; lax functions do not.)"
+        )
+    out = []
+    for ds in zip(*shapes):
+        non1 = {d for d in ds if d != 1}
+        if len(non1) > 1:
+            raise TypeError(
+                f"{name} got incompatible shapes for broadcasting: "
+                + ", ".join(map(str, shapes))
+                + "."
+            )
+        out.append(non1.pop() if non1 else 1)
+    return tuple(out)
+
+
+def check_same_dtypes(name: str, *xs: ShapedArray) -> None:
+    if any(x.dtype != xs[0].dtype for x in xs):
+        raise TypeError(
+            f"{name} requires arguments to have the same dtypes, got "
+            + ", ".join(a.dtype.name for a in xs)
+            + ". (Tip: jnp functions promote types for you; lax functions do not.)"
+        )
+
+
 def unary_aval(allowed: DTypeSet | None, name: str, out_dtype: Callable | None = None) -> Callable:
     """Abstract eval of an elementwise unary op: same shape; dtype kept unless `out_dtype`."""
 
@@ -48,46 +89,148 @@ def unary_aval(allowed: DTypeSet | None, name: str, out_dtype: Callable | None =
     return rule
 
 
-def naryop_aval(allowed: DTypeSet | None, name: str, out_dtype: Callable | None = None) -> Callable:
-    """Abstract eval of an elementwise n-ary op: equal shapes and dtypes required.
+def naryop_aval(
+    allowed: DTypeSet | None | Sequence[DTypeSet],
+    name: str,
+    out_dtype: Callable | None = None,
+    *,
+    per_arg: bool = False,
+    same_dtypes: bool = True,
+) -> Callable:
+    """Abstract eval of an elementwise n-ary op: equal dtypes, lax-broadcast shapes.
 
+    `allowed` is one dtype set for all operands, or (with `per_arg`) one set per operand.
+    `out_dtype(*dtypes)` maps the input dtypes to the result's (default: the first's).
     The result is weakly typed only when every operand is (JAX's rule).
     """
 
     def rule(*xs: ShapedArray, **params: Any) -> ShapedArray:
-        x0 = xs[0]
         for i, x in enumerate(xs):
-            check_dtype(name, x, allowed, i)
-            if x.dtype != x0.dtype:
-                raise TypeError(
-                    f"{name} requires arguments to have the same dtypes, got "
-                    + ", ".join(a.dtype.name for a in xs)
-                    + ". (Tip: jnp functions promote types for you; lax functions do not.)"
-                )
-            if x.shape != x0.shape:
-                raise TypeError(
-                    f"{name} got incompatible shapes for broadcasting: "
-                    + ", ".join(str(a.shape) for a in xs)
-                    + ". lax ops need equal shapes; use jnp for broadcasting."
-                )
-        dt = x0.dtype if out_dtype is None else out_dtype(x0.dtype)
-        weak = all(x.weak_type for x in xs) and dt != dtypes.bool_
-        return core.shaped_array(x0.shape, dt, weak)
+            check_dtype(name, x, allowed[i] if per_arg else allowed, i)
+        if same_dtypes:
+            check_same_dtypes(name, *xs)
+        shape = broadcast_shapes(name, *(x.shape for x in xs))
+        dt = xs[0].dtype if out_dtype is None else out_dtype(*(x.dtype for x in xs))
+        weak = all(x.weak_type for x in xs)
+        return core.shaped_array(shape, dt, weak)
 
     return rule
 
 
-def to_bool(_: np.dtype) -> np.dtype:
+def to_bool(*_: np.dtype) -> np.dtype:
     return dtypes.bool_
 
 
-def hlo_unary(op: str) -> Callable:
-    """Lowering of an elementwise op that maps directly onto one StableHLO op."""
+def broadcast_operand(ctx: Any, x: str, aval: ShapedArray, shape: tuple[int, ...]) -> str:
+    """`x` (of `aval`) broadcast to `shape` by lax's rule (rank 0, or equal rank with 1s)."""
+    if aval.shape == shape:
+        return x
+    dims = () if not aval.shape else tuple(range(len(shape)))
+    return ctx.op(
+        "stablehlo.broadcast_in_dim",
+        [x],
+        aval.update(shape=shape),
+        attrs=f"broadcast_dimensions = {i64_array(dims)}",
+        operand_avals=[aval],
+    )
+
+
+def broadcast_operands(ctx: Any, args: Sequence[str], shape: tuple[int, ...] | None = None):
+    """The operands broadcast to `shape` (default: the output's), with their new avals."""
+    shape = ctx.avals_out[0].shape if shape is None else shape
+    names = [broadcast_operand(ctx, a, av, shape) for a, av in zip(args, ctx.avals_in)]
+    return names, [av.update(shape=shape) for av in ctx.avals_in]
+
+
+def hlo_nary(op: str) -> Callable:
+    """Lowering of an elementwise op that maps onto one StableHLO/CHLO op (operands broadcast)."""
 
     def rule(ctx: Any, *args: str, **params: Any) -> str:
-        return ctx.op(op, args)
+        names, avals = broadcast_operands(ctx, args)
+        return ctx.op(op, names, operand_avals=avals)
 
     return rule
 
 
-hlo_binary = hlo_unary
+hlo_unary = hlo_nary
+hlo_binary = hlo_nary
+
+
+# -- Python scalars, constants, comparisons ------------------------------------------------
+
+PY_SCALARS = (bool, int, float, complex)
+_PY_RANK = {bool: 0, int: 1, float: 2, complex: 3}
+
+
+def _dtype_rank(dt: np.dtype) -> int:
+    if dt == dtypes.bool_:
+        return 0
+    return 1 if dtypes.is_integer(dt) else 2 if dtypes.is_floating(dt) else 3
+
+
+def scalar_as(x: Any, dt: np.dtype) -> Any:
+    """A Python scalar as `dt` when that is a safe cast (bool -> int -> float -> complex)."""
+    if core.get_aval(x).dtype == dt or _PY_RANK[type(x)] > _dtype_rank(dt):
+        return x  # JAX's rule (a weak scalar of its default dtype), or an unsafe cast: no change
+    return np.asarray(x, dt)[()]
+
+
+def scalars_like(args: tuple) -> tuple:
+    """Python scalars take the dtype of the first non-scalar operand when that is a safe cast."""
+    if not any(type(a) in PY_SCALARS for a in args):
+        return args
+    ref = next((a for a in args if type(a) not in PY_SCALARS), None)
+    if ref is None:
+        return args
+    dt = core.get_aval(ref).dtype
+    return tuple(scalar_as(a, dt) if type(a) in PY_SCALARS else a for a in args)
+
+
+def compare_op(ctx: Any, x: str, y: str, aval: ShapedArray, direction: str) -> str:
+    """`x <direction> y` for two values of `aval`; the result is bool of the same shape."""
+    dt = aval.dtype
+    if dtypes.is_inexact(dt):
+        kind = "FLOAT"
+    elif dt in dtypes.SIGNED:
+        kind = "SIGNED"
+    else:
+        kind = "UNSIGNED"
+    attrs = (
+        f"comparison_direction = #stablehlo<comparison_direction {direction}>, "
+        f"compare_type = #stablehlo<comparison_type {kind}>"
+    )
+    return ctx.op(
+        "stablehlo.compare",
+        [x, y],
+        aval.update(dtype=dtypes.bool_, weak_type=False),
+        attrs=attrs,
+        operand_avals=[aval, aval],
+    )
+
+
+def full_like_aval(ctx: Any, value: Any, aval: ShapedArray) -> str:
+    """A constant of `aval` (made strong) filled with `value`."""
+    # a full-shape contiguous array: lowering.dense_attr cannot view a broadcast complex128
+    return ctx.constant(np.full(aval.shape, value, aval.dtype), aval.update(weak_type=False))
+
+
+def unop(
+    name: str, allowed: Any, hlo: str | None, out_dtype: Any = None, public: str | None = None
+) -> Primitive:
+    """Declares an elementwise unary primitive with the standard aval and lowering."""
+    p = Primitive(name)
+    p.def_abstract_eval(unary_aval(allowed, f"lax.{public or name}", out_dtype))
+    if hlo is not None:
+        p.def_lowering(hlo_nary(hlo))
+    return p
+
+
+def binop(
+    name: str, allowed: Any, hlo: str | None, out_dtype: Any = None, public: str | None = None
+) -> Primitive:
+    """Declares an elementwise binary primitive with the standard aval and lowering."""
+    p = Primitive(name)
+    p.def_abstract_eval(naryop_aval(allowed, f"lax.{public or name}", out_dtype))
+    if hlo is not None:
+        p.def_lowering(hlo_nary(hlo))
+    return p
