@@ -56,7 +56,7 @@ def promote_dtypes(*args: Any) -> list[Any]:
 
 def promote_dtypes_inexact(*args: Any) -> list[Any]:
     dtype, weak = dtypes.result_type(*args, return_weak_type_flag=True)
-    dtype = dtypes.to_inexact_dtype(dtype)
+    dtype = dtypes.canonicalize_dtype(dtypes.to_inexact_dtype(dtype))
     return [_cast(x, dtype, weak) for x in args]
 
 
