@@ -8,7 +8,6 @@ from typing import Any
 from xjax._src import core, dtypes
 from xjax._src.interpreters import ad
 from xjax._src.interpreters.ad import Zero, defjvp, deflinear, is_undefined
-from xjax._src.lax import dot as D
 from xjax._src.lax import elementwise as E
 from xjax._src.lax import reductions as R
 from xjax._src.lax import shape as S
@@ -130,62 +129,6 @@ def _convert_transpose(ct: Any, x: Any, *, new_dtype: Any, weak_type: bool) -> l
 E.convert_element_type_p.def_jvp(_convert_jvp)
 E.convert_element_type_p.def_transpose(_convert_transpose)
 
-
-# -- dot_general --------------------------------------------------------------------------
-
-
-def _dot_transpose_lhs(ct: Any, x_aval: Any, y: Any, dims: Any, pet: Any, precision: Any) -> Any:
-    (lc, rc), (lb, rb) = dims
-    x_nd, y_nd = x_aval.ndim, core.get_aval(y).ndim
-    x_kept = [i for i in range(x_nd) if i not in lc and i not in lb]
-    y_kept = [i for i in range(y_nd) if i not in rc and i not in rb]
-    nb = len(lb)
-    ct_y_free = tuple(range(nb + len(x_kept), nb + len(x_kept) + len(y_kept)))
-    out = D.dot_general_p.bind(
-        ct, y, dimension_numbers=((ct_y_free, tuple(y_kept)), (tuple(range(nb)), tuple(rb))),
-        precision=precision, preferred_element_type=None,
-    )
-    result_to_x = list(lb) + x_kept + [lc[list(rc).index(d)] for d in sorted(rc)]
-    perm = tuple(result_to_x.index(i) for i in range(x_nd))
-    out = S.transpose(out, perm)
-    if core.get_aval(out).dtype != x_aval.dtype:
-        out = E.convert_element_type(out, x_aval.dtype)
-    return out
-
-
-def _dot_general_transpose(ct: Any, x: Any, y: Any, *, dimension_numbers: Any, precision: Any,
-                           preferred_element_type: Any) -> list:
-    if type(ct) is Zero:
-        return [None, None]
-    (lc, rc), (lb, rb) = dimension_numbers
-    if is_undefined(x):
-        return [_dot_transpose_lhs(ct, x.aval, y, dimension_numbers, preferred_element_type, precision), None]
-    # d/dy: swap roles; ct's layout is batch + x_free + y_free, so move x_free after y_free.
-    x_aval, y_aval = core.get_aval(x), y.aval
-    x_kept = [i for i in range(x_aval.ndim) if i not in lc and i not in lb]
-    y_kept = [i for i in range(y_aval.ndim) if i not in rc and i not in rb]
-    nb = len(lb)
-    perm = tuple(range(nb)) + tuple(range(nb + len(x_kept), nb + len(x_kept) + len(y_kept))) + tuple(
-        range(nb, nb + len(x_kept)))
-    ct_swapped = S.transpose(ct, perm)
-    swapped = ((rc, lc), (rb, lb))
-    return [None, _dot_transpose_lhs(ct_swapped, y_aval, x, swapped, preferred_element_type, precision)]
-
-
-def _dot_general_jvp(primals: Any, tangents: Any, **params: Any) -> Any:
-    x, y = primals
-    tx, ty = tangents
-    out = D.dot_general_p.bind(x, y, **params)
-    t: Any = Zero.from_value(out)
-    if type(tx) is not Zero:
-        t = ad.add_tangents(t, D.dot_general_p.bind(tx, y, **params))
-    if type(ty) is not Zero:
-        t = ad.add_tangents(t, D.dot_general_p.bind(x, ty, **params))
-    return out, t
-
-
-D.dot_general_p.def_jvp(_dot_general_jvp)
-D.dot_general_p.def_transpose(_dot_general_transpose)
 
 # -- outputs with no derivative -----------------------------------------------------------
 from xjax._src.core import Primitive as _P  # noqa: E402

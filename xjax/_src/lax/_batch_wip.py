@@ -12,7 +12,6 @@ from xjax._src.interpreters.batching import (
     broadcast_batch,
     vectorized_batch,
 )
-from xjax._src.lax import dot as D
 from xjax._src.lax import elementwise as E
 from xjax._src.lax import reductions as R
 from xjax._src.lax import shape as S
@@ -107,24 +106,5 @@ for _p in (R.reduce_sum_p, R.reduce_prod_p, R.reduce_max_p, R.reduce_min_p, R.re
     _p.def_batching(_reduce_batch(_p))
 
 
-def _dot_general_batch(vals: Any, dims: Any, *, dimension_numbers: Any, **params: Any) -> Any:
-    (x, y), (xd, yd) = vals, dims
-    (lc, rc), (lb, rb) = dimension_numbers
-    size = _size(vals, dims)
-    shift = lambda ds: tuple(d + 1 for d in ds)  # noqa: E731
-    if xd is not None and yd is not None:
-        x, y = bdim_at_front(x, xd, size), bdim_at_front(y, yd, size)
-        dn = ((shift(lc), shift(rc)), ((0,) + shift(lb), (0,) + shift(rb)))
-        return D.dot_general_p.bind(x, y, dimension_numbers=dn, **params), 0
-    if xd is not None:
-        x = bdim_at_front(x, xd, size)
-        dn = ((shift(lc), rc), (shift(lb), rb))
-        return D.dot_general_p.bind(x, y, dimension_numbers=dn, **params), len(lb)
-    y = bdim_at_front(y, yd, size)
-    dn = ((lc, shift(rc)), (lb, shift(rb)))
-    x_free = core.get_aval(x).ndim - len(lc) - len(lb)
-    return D.dot_general_p.bind(x, y, dimension_numbers=dn, **params), len(lb) + x_free
 
-
-D.dot_general_p.def_batching(_dot_general_batch)
 

@@ -13,7 +13,7 @@ import numpy as np
 from xjax._src import core, dtypes
 from xjax._src.core import Primitive, ShapedArray
 from xjax._src.interpreters.lowering import i64_array
-from xjax._src.lax.windowed import pads_attr, padtype_to_pads
+from xjax._src.lax.windowed import conv_general_vjp_lhs_padding, pads_attr, padtype_to_pads
 
 __all__ = [
     "ConvDimensionNumbers",
@@ -293,6 +293,122 @@ def _dot_general_lower(
     return ctx.op(
         "stablehlo.dot_general", [lhs, rhs], out, attrs=attrs, operand_avals=[l_aval, r_aval]
     )
+
+
+# dot_general is bilinear: each input's tangent goes through the same contraction, and each
+# transpose is another dot_general (cotangent against the other operand) followed by a
+# transpose back to the operand's layout and, where the accumulation type differs, a cast.
+
+
+def _dot_general_jvp(primals: list, tangents: list, **params: Any) -> tuple[Any, Any]:
+    from xjax._src.interpreters.ad import Zero, add_tangents
+
+    (x, y), (tx, ty) = primals, tangents
+    out = dot_general_p.bind(x, y, **params)
+    t: Any = Zero.from_value(out)
+    if not dtypes.is_inexact(core.get_aval(out).dtype):
+        return out, t
+    if type(tx) is not Zero and core.get_aval(tx).dtype != dtypes.float0:
+        t = add_tangents(t, _cast(dot_general_p.bind(tx, y, **params), out))
+    if type(ty) is not Zero and core.get_aval(ty).dtype != dtypes.float0:
+        t = add_tangents(t, _cast(dot_general_p.bind(x, ty, **params), out))
+    return out, t
+
+
+def _cast(x: Any, like: Any) -> Any:
+    """`x` in the tangent dtype of `like` (a mixed-dtype product may differ from it)."""
+    dt = core.get_aval(like).dtype
+    if core.get_aval(x).dtype == dt:
+        return x
+    from xjax._src.lax.conversions import convert_element_type
+
+    return convert_element_type(x, dt)
+
+
+def _ranges_like(*xs: Sequence[int]) -> list[tuple[int, ...]]:
+    start, out = 0, []
+    for x in xs:
+        out.append(tuple(range(start, start + len(x))))
+        start += len(x)
+    return out
+
+
+def _dot_transpose_lhs(
+    ct: Any, x_aval: ShapedArray, y: Any, dimension_numbers: DotDims, precision: CanonicalPrecision,
+    preferred_element_type: np.dtype | None, swap_ans: bool = False,
+) -> Any:
+    """Cotangent of the lhs `x` of dot_general(x, y) (of the rhs when `swap_ans`: then the
+    dimension numbers are swapped and `ct`'s free dims come rhs first)."""
+    from xjax._src.lax.shape import transpose
+
+    (xc, yc), (xb, yb) = dimension_numbers
+    x_kept = [i for i in range(x_aval.ndim) if i not in xc and i not in xb]
+    y_kept = [i for i in range(core.get_aval(y).ndim) if i not in yc and i not in yb]
+    if swap_ans:
+        ans_batch, ans_y, _ = _ranges_like(xb, y_kept, x_kept)
+    else:
+        ans_batch, _, ans_y = _ranges_like(xb, x_kept, y_kept)
+    dims = ((ans_y, tuple(y_kept)), (ans_batch, tuple(yb)))
+    xc_sorted_by_y = [xc[i] for i in np.argsort(yc)]
+    unsorted = list(xb) + x_kept + xc_sorted_by_y
+    out = dot_general_p.bind(
+        ct, y, dimension_numbers=dims, precision=precision,
+        preferred_element_type=preferred_element_type,
+    )
+    perm = tuple(int(i) for i in np.argsort(unsorted))
+    if perm != tuple(range(len(perm))):
+        out = transpose(out, perm)
+    if core.get_aval(out).dtype != x_aval.dtype:
+        from xjax._src.lax.conversions import convert_element_type
+
+        out = convert_element_type(out, x_aval.dtype)
+    return out
+
+
+def _dot_general_transpose(
+    ct: Any, x: Any, y: Any, *, dimension_numbers: DotDims, precision: CanonicalPrecision,
+    preferred_element_type: np.dtype | None,
+) -> list:
+    from xjax._src.interpreters.ad import Zero, is_undefined
+
+    if type(ct) is Zero:
+        return [None, None]
+    if is_undefined(x):
+        ct_x = _dot_transpose_lhs(ct, x.aval, y, dimension_numbers, precision, preferred_element_type)
+        return [ct_x, None]
+    (xc, yc), (xb, yb) = dimension_numbers
+    swapped = ((yc, xc), (yb, xb))
+    ct_y = _dot_transpose_lhs(ct, y.aval, x, swapped, precision, preferred_element_type, swap_ans=True)
+    return [None, ct_y]
+
+
+def _dot_general_batch(
+    vals: list, dims: list, *, dimension_numbers: DotDims, **params: Any
+) -> tuple[Any, int]:
+    """The vmapped dim joins the batch dims (both mapped: first) or the free dims (one mapped),
+    wherever it is: no transposes."""
+    (x, y), (xd, yd) = vals, dims
+    (xc, yc), (xb, yb) = dimension_numbers
+    x_nd = core.get_aval(x).ndim
+    bump = lambda ds, b: tuple(d + (d >= b) for d in ds)
+    if xd is not None and yd is not None:
+        dn = ((bump(xc, xd), bump(yc, yd)), ((xd,) + bump(xb, xd), (yd,) + bump(yb, yd)))
+        out_dim = 0
+    elif xd is not None:
+        x_free = [d for d in range(x_nd) if d not in bump(xb, xd) and d not in bump(xc, xd)]
+        out_dim = len(xb) + sum(d < xd for d in x_free)
+        dn = ((bump(xc, xd), yc), (bump(xb, xd), yb))
+    else:
+        y_nd = core.get_aval(y).ndim
+        y_free = [d for d in range(y_nd) if d not in bump(yb, yd) and d not in bump(yc, yd)]
+        out_dim = x_nd - len(xc) + sum(d < yd for d in y_free)
+        dn = ((xc, bump(yc, yd)), (xb, bump(yb, yd)))
+    return dot_general_p.bind(x, y, dimension_numbers=dn, **params), out_dim
+
+
+dot_general_p.def_jvp(_dot_general_jvp)
+dot_general_p.def_transpose(_dot_general_transpose)
+dot_general_p.def_batching(_dot_general_batch)
 
 
 def dot(
@@ -746,6 +862,221 @@ def _conv_general_dilated_lower(
     k3 = conv_(b, bin_("stablehlo.add", c, d, rr))
     re, im = bin_("stablehlo.subtract", k1, k3, outr), bin_("stablehlo.add", k1, k2, outr)
     return ctx.op("stablehlo.complex", [re, im], out, operand_avals=[outr, outr])
+
+
+# conv_general_dilated is bilinear too. Transposes as JAX: w.r.t. lhs, a convolution of the
+# cotangent with the spatially reversed kernel (in/out features swapped; strides become lhs
+# dilation); w.r.t. rhs, a convolution of lhs with the cotangent as kernel (strides become rhs
+# dilation). Feature groups and batch groups trade places between the two.
+
+
+def _reshape_axis_into(src: int, dst: int, x: Any) -> Any:
+    """Merges dim `src` into dim `dst` (numbered after `src` is removed), `src` major."""
+    from xjax._src.lax.shape import reshape
+
+    shape = core.get_aval(x).shape
+    perm = [i for i in range(len(shape)) if i != src]
+    perm.insert(dst, src)
+    new_shape = [d for i, d in enumerate(shape) if i != src]
+    new_shape[dst] *= shape[src]
+    return reshape(x, tuple(new_shape), tuple(perm))
+
+
+def _reshape_axis_out_of(src: int, size1: int, x: Any) -> Any:
+    """Splits dim `src` into (size1, rest)."""
+    from xjax._src.lax.shape import reshape
+
+    shape = list(core.get_aval(x).shape)
+    size2, ragged = divmod(shape[src], size1)
+    assert not ragged
+    shape[src : src + 1] = [size1, size2]
+    return reshape(x, tuple(shape))
+
+
+def _conv_spec_transpose(spec: tuple[int, ...]) -> tuple[int, ...]:
+    return (spec[1], spec[0]) + tuple(spec[2:])
+
+
+def _conv_general_vjp_rhs_padding(
+    in_shape: Sequence[int], window_dimensions: Sequence[int], window_strides: Sequence[int],
+    out_shape: Sequence[int], padding: Sequence[tuple[int, int]], lhs_dilation: Sequence[int],
+    rhs_dilation: Sequence[int],
+) -> tuple[tuple[int, int], ...]:
+    if not in_shape:
+        return ()
+    lhs_d = _dilate_shape(in_shape, lhs_dilation)
+    rhs_d = _dilate_shape(window_dimensions, rhs_dilation)
+    out_d = _dilate_shape(out_shape, window_strides)
+    return tuple(
+        (int(lo), int(o - l + r - lo - 1)) for l, r, o, (lo, _) in zip(lhs_d, rhs_d, out_d, padding)
+    )
+
+
+def _bind_conv(lhs: Any, rhs: Any, **params: Any) -> Any:
+    params["padding"] = tuple((int(lo), int(hi)) for lo, hi in params["padding"])
+    for k in ("window_strides", "lhs_dilation", "rhs_dilation"):
+        params[k] = tuple(int(d) for d in params[k])
+    return conv_general_dilated_p.bind(lhs, rhs, **params)
+
+
+def _conv_transpose_lhs(
+    g: Any, lhs_aval: ShapedArray, rhs: Any, *, window_strides: tuple, padding: tuple,
+    lhs_dilation: tuple, rhs_dilation: tuple, dimension_numbers: ConvDimensionNumbers,
+    feature_group_count: int, batch_group_count: int, precision: CanonicalPrecision,
+    preferred_element_type: np.dtype | None,
+) -> Any:
+    from xjax._src.lax.conversions import convert_element_type
+    from xjax._src.lax.shape import rev
+
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    rhs_shape = core.get_aval(rhs).shape
+    g_shape = core.get_aval(g).shape
+    if feature_group_count > 1:  # the group axis moves into the transposed kernel's out features
+        rhs = _reshape_axis_out_of(rhs_spec[0], feature_group_count, rhs)
+        rhs = _reshape_axis_into(rhs_spec[0], rhs_spec[1], rhs)
+    elif batch_group_count > 1:
+        rhs = _reshape_axis_out_of(rhs_spec[0], batch_group_count, rhs)
+        rhs = _reshape_axis_into(rhs_spec[0], rhs_spec[1], rhs)
+        feature_group_count = batch_group_count
+    trans_dnums = ConvDimensionNumbers(out_spec, _conv_spec_transpose(rhs_spec), lhs_spec)
+    pads = conv_general_vjp_lhs_padding(
+        [lhs_aval.shape[i] for i in lhs_spec[2:]], [rhs_shape[i] for i in rhs_spec[2:]],
+        window_strides, [g_shape[i] for i in out_spec[2:]], padding, lhs_dilation, rhs_dilation,
+    )
+    revd = rev(rhs, tuple(rhs_spec[2:]))
+    g_dt = core.get_aval(g).dtype
+    if core.get_aval(revd).dtype != g_dt:
+        revd = convert_element_type(revd, g_dt)
+    out = _bind_conv(
+        g, revd, window_strides=lhs_dilation, padding=pads, lhs_dilation=window_strides,
+        rhs_dilation=rhs_dilation, dimension_numbers=trans_dnums,
+        feature_group_count=feature_group_count, batch_group_count=1, precision=precision,
+        preferred_element_type=preferred_element_type,
+    )
+    if core.get_aval(out).dtype != lhs_aval.dtype:
+        out = convert_element_type(out, lhs_aval.dtype)
+    if batch_group_count > 1:
+        out = _reshape_axis_out_of(lhs_spec[1], batch_group_count, out)
+        out = _reshape_axis_into(lhs_spec[1], lhs_spec[0], out)
+    return out
+
+
+def _conv_transpose_rhs(
+    g: Any, lhs: Any, rhs_aval: ShapedArray, *, window_strides: tuple, padding: tuple,
+    lhs_dilation: tuple, rhs_dilation: tuple, dimension_numbers: ConvDimensionNumbers,
+    feature_group_count: int, batch_group_count: int, precision: CanonicalPrecision,
+    preferred_element_type: np.dtype | None,
+) -> Any:
+    from xjax._src.interpreters.ad import Zero
+    from xjax._src.lax.conversions import convert_element_type
+
+    g_aval = core.get_aval(g)
+    if g_aval.size == 0:  # avoids a degenerate convolution whose kernel has spatial size 0
+        return Zero(rhs_aval)
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    lhs_shape = core.get_aval(lhs).shape
+    if batch_group_count > 1:
+        feature_group_count, batch_group_count = batch_group_count, 1
+    elif feature_group_count > 1:
+        feature_group_count, batch_group_count = 1, feature_group_count
+    trans_dnums = ConvDimensionNumbers(*map(_conv_spec_transpose, dimension_numbers))
+    trans_dnums = ConvDimensionNumbers(trans_dnums[0], trans_dnums[2], trans_dnums[1])
+    pads = _conv_general_vjp_rhs_padding(
+        [lhs_shape[i] for i in lhs_spec[2:]], [rhs_aval.shape[i] for i in rhs_spec[2:]],
+        window_strides, [g_aval.shape[i] for i in out_spec[2:]], padding, lhs_dilation,
+        rhs_dilation,
+    )
+    if core.get_aval(lhs).dtype != g_aval.dtype:
+        lhs = convert_element_type(lhs, g_aval.dtype)
+    out = _bind_conv(
+        lhs, g, window_strides=rhs_dilation, padding=pads, lhs_dilation=lhs_dilation,
+        rhs_dilation=window_strides, dimension_numbers=trans_dnums,
+        feature_group_count=feature_group_count, batch_group_count=batch_group_count,
+        precision=precision, preferred_element_type=preferred_element_type,
+    )
+    if core.get_aval(out).dtype != rhs_aval.dtype:
+        out = convert_element_type(out, rhs_aval.dtype)
+    return out
+
+
+def _conv_general_dilated_jvp(primals: list, tangents: list, **params: Any) -> tuple[Any, Any]:
+    from xjax._src.interpreters.ad import Zero, add_tangents
+
+    (x, y), (tx, ty) = primals, tangents
+    out = conv_general_dilated_p.bind(x, y, **params)
+    t: Any = Zero.from_value(out)
+    if not dtypes.is_inexact(core.get_aval(out).dtype):
+        return out, t
+    if type(tx) is not Zero and core.get_aval(tx).dtype != dtypes.float0:
+        t = add_tangents(t, conv_general_dilated_p.bind(tx, y, **params))
+    if type(ty) is not Zero and core.get_aval(ty).dtype != dtypes.float0:
+        t = add_tangents(t, conv_general_dilated_p.bind(x, ty, **params))
+    return out, t
+
+
+def _conv_general_dilated_transpose(ct: Any, x: Any, y: Any, **params: Any) -> list:
+    from xjax._src.interpreters.ad import Zero, is_undefined
+
+    if type(ct) is Zero:
+        return [None, None]
+    if is_undefined(x):
+        return [_conv_transpose_lhs(ct, x.aval, y, **params), None]
+    return [None, _conv_transpose_rhs(ct, x, y.aval, **params)]
+
+
+def _conv_general_dilated_batch(vals: list, dims: list, **params: Any) -> tuple[Any, int]:
+    """JAX's rule: the vmapped dim folds into the feature groups (both mapped), the batch
+    (lhs mapped) or the output features (rhs mapped), and is split out of the result."""
+    from xjax._src.lax.shape import full
+
+    (lhs, rhs), (ld, rd) = vals, dims
+    lhs_spec, rhs_spec, out_spec = params["dimension_numbers"]
+    fgc, bgc = params["feature_group_count"], params["batch_group_count"]
+    l_aval, r_aval = core.get_aval(lhs), core.get_aval(rhs)
+    size = l_aval.shape[ld] if ld is not None else r_aval.shape[rd]
+    if size == 0:  # reshapes into groups cannot express an empty batch
+        unb = lambda a, d: a if d is None else a.update(shape=a.shape[:d] + a.shape[d + 1 :])
+        out = conv_general_dilated_p.out_avals([unb(l_aval, ld), unb(r_aval, rd)], params)[0]
+        return full((0,) + out.shape, 0, out.dtype), 0
+    p = dict(params)
+    if ld is not None and rd is not None:
+        if bgc > 1:
+            new_lhs = _reshape_axis_into(ld, lhs_spec[0], lhs)
+            p["batch_group_count"] = bgc * size
+        else:
+            new_lhs = _reshape_axis_into(ld, lhs_spec[1], lhs)
+            p["feature_group_count"] = fgc * size
+        new_rhs = _reshape_axis_into(rd, rhs_spec[0], rhs)
+        out = conv_general_dilated_p.bind(new_lhs, new_rhs, **p)
+        return _reshape_axis_out_of(out_spec[1], size, out), out_spec[1]
+    if ld is not None:
+        if bgc == 1:
+            new_lhs = _reshape_axis_into(ld, lhs_spec[0], lhs)
+        else:
+            new_lhs = _reshape_axis_out_of(lhs_spec[0] + int(ld <= lhs_spec[0]), bgc, lhs)
+            new_lhs = _reshape_axis_into(ld + int(lhs_spec[0] < ld), lhs_spec[0] + 1, new_lhs)
+            new_lhs = _reshape_axis_into(lhs_spec[0], lhs_spec[0], new_lhs)
+        out = conv_general_dilated_p.bind(new_lhs, rhs, **p)
+        return _reshape_axis_out_of(out_spec[0], size, out), out_spec[0]
+    if fgc == 1 and bgc == 1:
+        new_rhs = _reshape_axis_into(rd, rhs_spec[0], rhs)
+        out = conv_general_dilated_p.bind(lhs, new_rhs, **p)
+        return _reshape_axis_out_of(out_spec[1], size, out), out_spec[1]
+    # groups must stay outermost in the kernel's output features: factor them out, fold the
+    # vmapped dim into the rest, put them back; undo the same on the result.
+    groups = fgc if fgc > 1 else bgc
+    new_rhs = _reshape_axis_out_of(rhs_spec[0] + int(rd <= rhs_spec[0]), groups, rhs)
+    new_rhs = _reshape_axis_into(rd + int(rhs_spec[0] < rd), rhs_spec[0] + 1, new_rhs)
+    new_rhs = _reshape_axis_into(rhs_spec[0], rhs_spec[0], new_rhs)
+    out = conv_general_dilated_p.bind(lhs, new_rhs, **p)
+    out = _reshape_axis_out_of(out_spec[1], groups, out)
+    out = _reshape_axis_out_of(out_spec[1] + 1, size, out)
+    return _reshape_axis_into(out_spec[1], out_spec[1] + 1, out), out_spec[1]
+
+
+conv_general_dilated_p.def_jvp(_conv_general_dilated_jvp)
+conv_general_dilated_p.def_transpose(_conv_general_dilated_transpose)
+conv_general_dilated_p.def_batching(_conv_general_dilated_batch)
 
 
 def conv(
