@@ -35,6 +35,20 @@ def _flat_fun(fun: Callable, in_tree: Any, out_store: list) -> Callable:
     return flat
 
 
+def _with_aux(fun: Callable, has_aux: bool) -> tuple[Callable, list]:
+    """`fun` itself, or (for has_aux) a wrapper returning the main output and storing aux."""
+    aux_store: list = []
+    if not has_aux:
+        return fun, aux_store
+
+    def f(*args: Any) -> Any:
+        out, aux = fun(*args)
+        aux_store.append(aux)
+        return out
+
+    return f, aux_store
+
+
 def jvp(fun: Callable, primals: Sequence[Any], tangents: Sequence[Any], has_aux: bool = False) -> Any:
     """Forward-mode derivative: (fun(*primals), the directional derivative along tangents)."""
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
@@ -49,15 +63,7 @@ def jvp(fun: Callable, primals: Sequence[Any], tangents: Sequence[Any], has_aux:
     for i, (p, t) in enumerate(zip(p_flat, t_flat)):
         _check_tangent(p, t, i, "jvp")
     store: list = []
-    f = fun
-    if has_aux:
-        aux_store: list = []
-
-        def f(*args: Any) -> Any:
-            out, aux = fun(*args)
-            aux_store.append(aux)
-            return out
-
+    f, aux_store = _with_aux(fun, has_aux)
     outs, t_outs = ad.jvp_flat(_flat_fun(f, p_tree, store), p_flat, t_flat)
     t_outs = [ad.instantiate(t) for t in t_outs]
     out_tree = store[0]
@@ -82,15 +88,7 @@ def linearize(fun: Callable, *primals: Any, has_aux: bool = False) -> Any:
     """(fun(*primals), f_jvp) where f_jvp(*tangents) evaluates the linearised function."""
     p_flat, p_tree = tree_lib.flatten(primals)
     store: list = []
-    aux_store: list = []
-    f = fun
-    if has_aux:
-
-        def f(*args: Any) -> Any:
-            out, aux = fun(*args)
-            aux_store.append(aux)
-            return out
-
+    f, aux_store = _with_aux(fun, has_aux)
     outs, jaxpr, consts, _ = ad.linearize_flat(_flat_fun(f, p_tree, store), p_flat)
     out_tree = store[0]
 
@@ -111,15 +109,7 @@ def vjp(fun: Callable, *primals: Any, has_aux: bool = False) -> Any:
     """(fun(*primals), vjp_fn) where vjp_fn(cotangent) returns cotangents of the primals."""
     p_flat, p_tree = tree_lib.flatten(primals)
     store: list = []
-    aux_store: list = []
-    f = fun
-    if has_aux:
-
-        def f(*args: Any) -> Any:
-            out, aux = fun(*args)
-            aux_store.append(aux)
-            return out
-
+    f, aux_store = _with_aux(fun, has_aux)
     outs, jaxpr, consts, out_t_avals = ad.linearize_flat(_flat_fun(f, p_tree, store), p_flat)
     out_tree = store[0]
     in_t_avals = [ad.tangent_aval(core.get_aval(p)) for p in p_flat]

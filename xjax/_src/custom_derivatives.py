@@ -145,16 +145,7 @@ class custom_jvp:
         name = f"custom_jvp({fn_name(self.fun)})"
         if self.jvp is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {self.__name__} using defjvp.")
-        args = _resolve_args(self.fun, args, kwargs, name)
-        nondiff = self.nondiff_argnums
-        static, dyn = _split_nondiff(args, nondiff)
-        flat, in_tree = tree_lib.flatten(tuple(dyn))
-
-        def fun_dyn(*d: Any) -> Any:
-            return self.fun(*_merge_nondiff(static, d, nondiff))
-
-        cache = self._cache.setdefault(tuple(map(_static_key, static)), {})
-        traced = _trace(fun_dyn, flat, in_tree, "custom_jvp", cache)
+        static, dyn, flat, in_tree, traced = _prepare(self, args, kwargs, name, "custom_jvp")
         user_jvp, sym = self.jvp, self.symbolic_zeros
 
         def flat_jvp(primals: list, tangents: list) -> tuple[list, list]:
@@ -176,6 +167,20 @@ class custom_jvp:
             num_consts=len(traced.hoisted), symbolic_zeros=sym,
         )
         return tree_lib.tree_unflatten(traced.out_tree, outs)
+
+
+def _prepare(obj: Any, args: tuple, kwargs: dict, name: str, what: str) -> tuple:
+    """Binds arguments, splits off the nondiff ones and traces the function (cached)."""
+    args = _resolve_args(obj.fun, args, kwargs, name)
+    nondiff = obj.nondiff_argnums
+    static, dyn = _split_nondiff(args, nondiff)
+    flat, in_tree = tree_lib.flatten(tuple(dyn))
+
+    def fun_dyn(*d: Any) -> Any:
+        return obj.fun(*_merge_nondiff(static, d, nondiff))
+
+    cache = obj._cache.setdefault(tuple(map(_static_key, static)), {})
+    return static, dyn, flat, in_tree, _trace(fun_dyn, flat, in_tree, what, cache)
 
 
 def _static_key(x: Any) -> Any:
@@ -251,16 +256,8 @@ class custom_vjp:
         name = f"custom_vjp({fn_name(self.fun)})"
         if self.fwd is None or self.bwd is None:
             raise AttributeError(f"No VJP defined for custom_vjp function {self.__name__} using defvjp.")
-        args = _resolve_args(self.fun, args, kwargs, name)
+        static, dyn, flat, in_tree, traced = _prepare(self, args, kwargs, name, "custom_vjp")
         nondiff = self.nondiff_argnums
-        static, dyn = _split_nondiff(args, nondiff)
-        flat, in_tree = tree_lib.flatten(tuple(dyn))
-
-        def fun_dyn(*d: Any) -> Any:
-            return self.fun(*_merge_nondiff(static, d, nondiff))
-
-        cache = self._cache.setdefault(tuple(map(_static_key, static)), {})
-        traced = _trace(fun_dyn, flat, in_tree, "custom_vjp", cache)
         user_fwd, user_bwd = self.fwd, self.bwd
         res_tree_box: list = []
         in_avals = [ad.tangent_aval(core.get_aval(x)) for x in flat]

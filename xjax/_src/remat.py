@@ -92,10 +92,11 @@ checkpoint_p.def_lowering(
 )
 
 
-def _saved_values(jaxpr: ClosedJaxpr, policy: Callable | None, args: Sequence[Any]) -> tuple[list, list]:
-    """Runs `jaxpr`, returning (outputs, values of the equations the policy saves)."""
+def _eval_with_policy(jaxpr: ClosedJaxpr, policy: Callable | None, args: Sequence[Any],
+                      on_saveable: Callable[[list], list]) -> list:
+    """Interprets `jaxpr`; the outputs of equations the policy saves pass through
+    `on_saveable(outs) -> outs` (to record them, or to substitute saved values)."""
     env: dict = {}
-    saved: list = []
 
     def read(v: Any) -> Any:
         return v.val if type(v) is core.Literal else env[v]
@@ -110,10 +111,21 @@ def _saved_values(jaxpr: ClosedJaxpr, policy: Callable | None, args: Sequence[An
         if not eqn.primitive.multiple_results:
             outs = [outs]
         if policy is not None and policy(eqn.primitive, **eqn.params):
-            saved.extend(outs)
+            outs = on_saveable(outs)
         for v, o in zip(eqn.outvars, outs):
             env[v] = o
-    return [read(v) for v in j.outvars], saved
+    return [read(v) for v in j.outvars]
+
+
+def _saved_values(jaxpr: ClosedJaxpr, policy: Callable | None, args: Sequence[Any]) -> tuple[list, list]:
+    """Runs `jaxpr`, returning (outputs, values of the equations the policy saves)."""
+    saved: list = []
+
+    def record(outs: list) -> list:
+        saved.extend(outs)
+        return outs
+
+    return _eval_with_policy(jaxpr, policy, args, record), saved
 
 
 def _checkpoint_jvp(primals: Sequence[Any], tangents: Sequence[Any], *, jaxpr: ClosedJaxpr,
@@ -166,29 +178,15 @@ def _relinearize(jaxpr: ClosedJaxpr, policy: Any, primals: list, saved: list, di
     def f(*dvals: Any) -> list:
         it = iter(dvals)
         full = [next(it) if d else p for p, d in zip(primals, diff)]
-        env: dict = {}
         saved_it = iter(saved)
 
-        def read(v: Any) -> Any:
-            return v.val if type(v) is core.Literal else env[v]
+        def substitute(outs: list) -> list:
+            # keep the tangent, take the primal from the forward pass (the recomputation of
+            # this value is then dead code)
+            return [ad.JVPTracer(o._trace, next(saved_it), o.tangent) if isinstance(o, ad.JVPTracer)
+                    else next(saved_it) for o in outs]
 
-        j = jaxpr.jaxpr
-        for v, c in zip(j.constvars, jaxpr.consts):
-            env[v] = c
-        for v, a in zip(j.invars, full):
-            env[v] = a
-        for eqn in j.eqns:
-            outs = eqn.primitive.bind(*map(read, eqn.invars), **eqn.params)
-            if not eqn.primitive.multiple_results:
-                outs = [outs]
-            if policy is not None and policy(eqn.primitive, **eqn.params):
-                # keep the tangent, take the primal from the forward pass (the recomputation
-                # of this value is then dead code)
-                outs = [ad.JVPTracer(o._trace, next(saved_it), o.tangent) if isinstance(o, ad.JVPTracer)
-                        else next(saved_it) for o in outs]
-            for v, o in zip(eqn.outvars, outs):
-                env[v] = o
-        return [read(v) for v in j.outvars]
+        return _eval_with_policy(jaxpr, policy, full, substitute)
 
     return ad.linearize_flat(f, diff_in)
 
