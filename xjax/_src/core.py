@@ -128,6 +128,12 @@ class TypedScalar:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return np.asarray(self.val, dtype)
 
+    shape = property(lambda self: ())
+    ndim = property(lambda self: 0)
+    size = property(lambda self: 1)
+    dtype = property(lambda self: self.aval.dtype)
+    weak_type = property(lambda self: self.aval.weak_type)
+
     def __repr__(self) -> str:
         return f"TypedScalar({self.val!r}, {self.aval.str_short()}{', weak' if self.aval.weak_type else ''})"
 

@@ -171,10 +171,11 @@ def iinfo(dtype: Any) -> Any:
 
 
 def to_inexact_dtype(dtype: np.dtype) -> np.dtype:
-    """The floating dtype an integer/bool value promotes to (for sqrt, mean, ...)."""
+    """The floating dtype an integer/bool value promotes to (for sqrt, mean, ...): float32 for
+    bool and integers up to 32 bits, float64 for 64-bit integers (JAX's table), canonicalised."""
     if is_inexact(dtype):
         return dtype
-    return promote_types(dtype, float_)
+    return canonicalize_dtype(float64 if dtype.itemsize == 8 else float32)
 
 
 def to_complex_dtype(dtype: np.dtype) -> np.dtype:

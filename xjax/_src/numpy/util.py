@@ -17,7 +17,7 @@ _PY = (bool, int, float, complex)
 def is_arraylike(x: Any) -> bool:
     return (
         type(x) in _PY
-        or isinstance(x, (Array, core.Tracer, np.ndarray, np.generic))
+        or isinstance(x, (Array, core.Tracer, np.ndarray, np.generic, core.TypedScalar))
         or hasattr(x, "__jax_array__")
     )
 
@@ -56,14 +56,14 @@ def promote_dtypes(*args: Any) -> list[Any]:
 
 def promote_dtypes_inexact(*args: Any) -> list[Any]:
     dtype, weak = dtypes.result_type(*args, return_weak_type_flag=True)
-    dtype = dtypes.canonicalize_dtype(dtypes.to_inexact_dtype(dtype))
+    dtype = dtypes.to_inexact_dtype(dtype)
     return [_cast(x, dtype, weak) for x in args]
 
 
 def promote_dtypes_numeric(*args: Any) -> list[Any]:
     dtype, weak = dtypes.result_type(*args, return_weak_type_flag=True)
     if dtype == dtypes.bool_:
-        dtype, weak = dtypes.default_int_dtype(), True
+        dtype = dtypes.default_int_dtype()
     return [_cast(x, dtype, weak) for x in args]
 
 
