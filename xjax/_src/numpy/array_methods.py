@@ -15,17 +15,19 @@ import numpy as np
 from xjax._src import core
 from xjax._src.array import Array
 from xjax._src.numpy import indexing
+from xjax._src.numpy.util import is_arraylike
 
 _COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
+
+
+_KNOWN = (Array, float, int, bool, complex)
 
 
 def _defer(op: Callable, name: str) -> Callable:
     """Binary operator that returns NotImplemented for operands xjax does not know."""
 
     def method(self: Any, other: Any) -> Any:
-        from xjax._src.numpy.util import is_arraylike
-
-        if not is_arraylike(other):
+        if type(other) not in _KNOWN and not is_arraylike(other):
             return NotImplemented
         return op(self, other)
 
@@ -35,9 +37,7 @@ def _defer(op: Callable, name: str) -> Callable:
 
 def _reflect(op: Callable, name: str) -> Callable:
     def method(self: Any, other: Any) -> Any:
-        from xjax._src.numpy.util import is_arraylike
-
-        if not is_arraylike(other):
+        if type(other) not in _KNOWN and not is_arraylike(other):
             return NotImplemented
         return op(other, self)
 
