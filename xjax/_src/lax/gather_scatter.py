@@ -24,6 +24,7 @@ from xjax._src.core import Primitive, ShapedArray
 from xjax._src.errors import ConcretizationTypeError
 from xjax._src.interpreters import ad
 from xjax._src.interpreters.ad import Zero, is_undefined
+from xjax._src.interpreters.batching import bdim_at_front, move_dim
 from xjax._src.interpreters.lowering import i64_array, jaxpr_subcomp
 from xjax._src.lax import elementwise as ew
 from xjax._src.lax import shape as shape_ops
@@ -153,15 +154,10 @@ def gather(
     else:
         fill_value = None
     return gather_p.bind(
-        operand,
-        start_indices,
-        dimension_numbers=dnums,
-        slice_sizes=sizes,
-        unique_indices=bool(unique_indices),
-        indices_are_sorted=bool(indices_are_sorted),
-        mode=parsed,
-        fill_value=fill_value,
-    )
+        operand, start_indices, dimension_numbers=dnums, slice_sizes=sizes,
+        unique_indices=bool(unique_indices), indices_are_sorted=bool(indices_are_sorted),
+        mode=parsed, fill_value=fill_value,
+    )  # fmt: skip
 
 
 def _check_dims(fn: str, name: str, dims: tuple, rank: int, *, sorted_: bool = True) -> None:
@@ -211,58 +207,44 @@ def _check_indices(fn: str, idx: ShapedArray) -> None:
         )
 
 
+def _check_dnums(fn: str, x: ShapedArray, idx: ShapedArray, dn: Any, window_rank: int) -> None:
+    """Checks shared by gather and scatter, whose dimension numbers have the same five fields in
+    the same order: window, collapsed (inserted), index map, operand and indices batching dims."""
+    window, collapsed, index_map, op_bdims, idx_bdims = dn
+    n_window, n_collapsed, n_map, _, n_idx_bdims = dn._fields
+    _check_dims(fn, n_window, window, window_rank)
+    if len(index_map) != idx.shape[-1]:
+        raise TypeError(
+            f"{fn}: {n_map} {index_map} has {len(index_map)} entries but the index vector (last "
+            f"dimension of indices, shape {idx.shape}) has size {idx.shape[-1]}"
+        )
+    _check_dims(fn, n_map, index_map, x.ndim, sorted_=False)
+    _check_dims(fn, n_collapsed, collapsed, x.ndim)
+    _check_batching(fn, x, idx, op_bdims, idx_bdims, n_idx_bdims)
+    _check_disjoint(fn, n_collapsed, collapsed, "operand_batching_dims", op_bdims)
+    _check_disjoint(fn, n_map, index_map, "operand_batching_dims", op_bdims)
+    if len(window) + len(collapsed) + len(op_bdims) != x.ndim:
+        kind = "an offset" if n_window == "offset_dims" else "an update window"
+        raise TypeError(
+            f"{fn}: every operand dimension must be {kind} dimension or collapsed/batching: "
+            f"{n_window} {window}, {n_collapsed} {collapsed} and operand_batching_dims {op_bdims} "
+            f"must together cover the {x.ndim} operand dimensions (operand shape {x.shape})"
+        )
+
+
 @gather_p.def_abstract_eval
 def _gather_abstract_eval(
-    x: ShapedArray,
-    idx: ShapedArray,
-    *,
-    dimension_numbers: GatherDimensionNumbers,
-    slice_sizes: tuple,
-    unique_indices: bool,
-    indices_are_sorted: bool,
-    mode: Any,
-    fill_value: Any,
-) -> ShapedArray:
+    x: ShapedArray, idx: ShapedArray, *, dimension_numbers: GatherDimensionNumbers,
+    slice_sizes: tuple, **_: Any,
+) -> ShapedArray:  # fmt: skip
     fn = "lax.gather"
     dn = dimension_numbers
     _check_indices(fn, idx)
-    out_rank = len(dn.offset_dims) + idx.ndim - 1
-    _check_dims(fn, "offset_dims", dn.offset_dims, out_rank)
-    if len(dn.start_index_map) != idx.shape[-1]:
-        raise TypeError(
-            f"{fn}: start_index_map {dn.start_index_map} has {len(dn.start_index_map)} entries but "
-            f"the index vector (last dimension of indices, shape {idx.shape}) has size {idx.shape[-1]}"
-        )
-    _check_dims(fn, "start_index_map", dn.start_index_map, x.ndim, sorted_=False)
-    _check_dims(fn, "collapsed_slice_dims", dn.collapsed_slice_dims, x.ndim)
-    _check_batching(
-        fn,
-        x,
-        idx,
-        dn.operand_batching_dims,
-        dn.start_indices_batching_dims,
-        "start_indices_batching_dims",
-    )
-    _check_disjoint(
-        fn,
-        "collapsed_slice_dims",
-        dn.collapsed_slice_dims,
-        "operand_batching_dims",
-        dn.operand_batching_dims,
-    )
-    _check_disjoint(
-        fn, "start_index_map", dn.start_index_map, "operand_batching_dims", dn.operand_batching_dims
-    )
+    _check_dnums(fn, x, idx, dn, len(dn.offset_dims) + idx.ndim - 1)
     if len(slice_sizes) != x.ndim:
         raise TypeError(
-            f"{fn}: slice_sizes {slice_sizes} must have one entry per operand dimension (operand shape {x.shape})"
-        )
-    n_window = len(dn.offset_dims) + len(dn.collapsed_slice_dims) + len(dn.operand_batching_dims)
-    if n_window != x.ndim:
-        raise TypeError(
-            f"{fn}: every operand dimension must be an offset dimension or collapsed/batching; got "
-            f"offset_dims {dn.offset_dims}, collapsed_slice_dims {dn.collapsed_slice_dims} and "
-            f"operand_batching_dims {dn.operand_batching_dims} for operand shape {x.shape}"
+            f"{fn}: slice_sizes {slice_sizes} must have one entry per operand dimension "
+            f"(operand shape {x.shape})"
         )
     if idx.size and any(not 0 <= s <= d for s, d in zip(slice_sizes, x.shape)):
         raise TypeError(
@@ -331,17 +313,9 @@ def _index_dtype(shape: tuple) -> np.dtype:
 
 @gather_p.def_lowering
 def _gather_lower(
-    ctx: Any,
-    x: str,
-    idx: str,
-    *,
-    dimension_numbers: GatherDimensionNumbers,
-    slice_sizes: tuple,
-    unique_indices: bool,
-    indices_are_sorted: bool,
-    mode: Any,
-    fill_value: Any,
-) -> str:
+    ctx: Any, x: str, idx: str, *, dimension_numbers: GatherDimensionNumbers, slice_sizes: tuple,
+    indices_are_sorted: bool, mode: Any, fill_value: Any, **_: Any,
+) -> str:  # fmt: skip
     x_aval, idx_aval = ctx.avals_in
     out_aval = ctx.avals_out[0]
     if out_aval.size == 0:
@@ -375,36 +349,20 @@ def _gather_lower(
         batch_out = [d for d in range(out_aval.ndim) if d not in dn.offset_dims]
         mask = _bcast(ctx, mask, mask_aval, out_aval.shape, batch_out)
         s_aval = core.shaped_array((), out_aval.dtype)  # a scalar: NaN splats print as raw bytes
-        fill = _bcast(
-            ctx,
-            ctx.constant(np.asarray(fill_value, out_aval.dtype), s_aval),
-            s_aval,
-            out_aval.shape,
-            (),
-        )
+        fill = ctx.constant(np.asarray(fill_value, out_aval.dtype), s_aval)
+        fill = _bcast(ctx, fill, s_aval, out_aval.shape, ())
         pred = core.shaped_array(out_aval.shape, dtypes.bool_)
-        return ctx.op(
-            "stablehlo.select",
-            [mask, out, fill],
-            out_aval,
-            operand_avals=[pred, out_aval, out_aval],
-        )
+        avals = [pred, out_aval, out_aval]
+        return ctx.op("stablehlo.select", [mask, out, fill], out_aval, operand_avals=avals)
     return _gather_op(
         ctx, x, idx, x_aval, idx_aval, dimension_numbers, slice_sizes, indices_are_sorted, out_aval
     )
 
 
 def _gather_op(
-    ctx: Any,
-    x: str,
-    idx: str,
-    x_aval: ShapedArray,
-    idx_aval: ShapedArray,
-    dn: Any,
-    slice_sizes: tuple,
-    sorted_: bool,
-    out_aval: ShapedArray,
-) -> str:
+    ctx: Any, x: str, idx: str, x_aval: ShapedArray, idx_aval: ShapedArray, dn: Any,
+    slice_sizes: tuple, sorted_: bool, out_aval: ShapedArray,
+) -> str:  # fmt: skip
     dims = _dims_attr(
         offset_dims=dn.offset_dims,
         collapsed_slice_dims=dn.collapsed_slice_dims,
@@ -445,7 +403,8 @@ def _reduce_and_last(ctx: Any, x: str, shape: tuple) -> str:
 class ScatterDimensionNumbers(NamedTuple):
     """How operand, scatter_indices and updates dimensions of a scatter relate (XLA's Scatter).
 
-    `index_vector_dim` is implicit: always the last dimension of `scatter_indices`.
+    `index_vector_dim` is implicit: always the last dimension of `scatter_indices`. The fields
+    pair up, in order, with GatherDimensionNumbers' (shared checks and transposes rely on it).
     """
 
     update_window_dims: Sequence[int]
@@ -482,18 +441,10 @@ scatter_max_p = _scatter_primitive("scatter-max")
 
 
 def _scatter_bind(
-    p: Primitive,
-    fn: str,
-    operand: Any,
-    scatter_indices: Any,
-    updates: Any,
-    dimension_numbers: Any,
-    indices_are_sorted: bool,
-    unique_indices: bool,
-    mode: Any,
-    update_jaxpr: Any = None,
-    update_consts: tuple = (),
-) -> Any:
+    p: Primitive, fn: str, operand: Any, scatter_indices: Any, updates: Any,
+    dimension_numbers: Any, indices_are_sorted: bool, unique_indices: bool, mode: Any,
+    update_jaxpr: Any = None, update_consts: tuple = (),
+) -> Any:  # fmt: skip
     dnums = _canonical_dnums(dimension_numbers, ScatterDimensionNumbers, fn)
     parsed = GatherScatterMode.from_any(mode)
     if parsed == GatherScatterMode.ONE_HOT:
@@ -501,160 +452,59 @@ def _scatter_bind(
     if type(updates) in (bool, int, float, complex):  # Python scalars take the operand's dtype
         updates = np.asarray(updates, core.get_aval(operand).dtype)[()]
     return p.bind(
-        operand,
-        scatter_indices,
-        updates,
-        update_jaxpr=update_jaxpr,
-        update_consts=update_consts,
-        dimension_numbers=dnums,
-        indices_are_sorted=bool(indices_are_sorted),
-        unique_indices=bool(unique_indices),
-        mode=parsed,
-    )
+        operand, scatter_indices, updates, update_jaxpr=update_jaxpr, update_consts=update_consts,
+        dimension_numbers=dnums, indices_are_sorted=bool(indices_are_sorted),
+        unique_indices=bool(unique_indices), mode=parsed,
+    )  # fmt: skip
 
 
-def scatter(
-    operand: Any,
-    scatter_indices: Any,
-    updates: Any,
-    dimension_numbers: ScatterDimensionNumbers,
-    *,
-    indices_are_sorted: bool = False,
-    unique_indices: bool = False,
-    mode: str | GatherScatterMode | None = None,
-) -> Any:
-    """XLA Scatter that overwrites: `operand` with `updates` written at `scatter_indices`."""
-    return _scatter_bind(
-        scatter_p,
-        "lax.scatter",
-        operand,
-        scatter_indices,
-        updates,
-        dimension_numbers,
-        indices_are_sorted,
-        unique_indices,
-        mode,
-    )
+def _scatter_fn(p: Primitive, name: str, doc: str) -> Callable:
+    """The public `lax.<name>` wrapper of the scatter primitive `p` (all share one signature)."""
+
+    def fn(
+        operand: Any,
+        scatter_indices: Any,
+        updates: Any,
+        dimension_numbers: ScatterDimensionNumbers,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: str | GatherScatterMode | None = None,
+    ) -> Any:
+        return _scatter_bind(
+            p, f"lax.{name}", operand, scatter_indices, updates, dimension_numbers,
+            indices_are_sorted, unique_indices, mode,
+        )  # fmt: skip
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
 
 
-def scatter_add(
-    operand: Any,
-    scatter_indices: Any,
-    updates: Any,
-    dimension_numbers: ScatterDimensionNumbers,
-    *,
-    indices_are_sorted: bool = False,
-    unique_indices: bool = False,
-    mode: str | GatherScatterMode | None = None,
-) -> Any:
-    """XLA Scatter that adds `updates` into `operand` at `scatter_indices` (duplicates accumulate)."""
-    return _scatter_bind(
-        scatter_add_p,
-        "lax.scatter_add",
-        operand,
-        scatter_indices,
-        updates,
-        dimension_numbers,
-        indices_are_sorted,
-        unique_indices,
-        mode,
-    )
-
-
-def scatter_sub(
-    operand: Any,
-    scatter_indices: Any,
-    updates: Any,
-    dimension_numbers: ScatterDimensionNumbers,
-    *,
-    indices_are_sorted: bool = False,
-    unique_indices: bool = False,
-    mode: str | GatherScatterMode | None = None,
-) -> Any:
-    """XLA Scatter that subtracts `updates` from `operand` at `scatter_indices`."""
-    return _scatter_bind(
-        scatter_sub_p,
-        "lax.scatter_sub",
-        operand,
-        scatter_indices,
-        updates,
-        dimension_numbers,
-        indices_are_sorted,
-        unique_indices,
-        mode,
-    )
-
-
-def scatter_mul(
-    operand: Any,
-    scatter_indices: Any,
-    updates: Any,
-    dimension_numbers: ScatterDimensionNumbers,
-    *,
-    indices_are_sorted: bool = False,
-    unique_indices: bool = False,
-    mode: str | GatherScatterMode | None = None,
-) -> Any:
-    """XLA Scatter that multiplies `operand` by `updates` at `scatter_indices`."""
-    return _scatter_bind(
-        scatter_mul_p,
-        "lax.scatter_mul",
-        operand,
-        scatter_indices,
-        updates,
-        dimension_numbers,
-        indices_are_sorted,
-        unique_indices,
-        mode,
-    )
-
-
-def scatter_min(
-    operand: Any,
-    scatter_indices: Any,
-    updates: Any,
-    dimension_numbers: ScatterDimensionNumbers,
-    *,
-    indices_are_sorted: bool = False,
-    unique_indices: bool = False,
-    mode: str | GatherScatterMode | None = None,
-) -> Any:
-    """XLA Scatter that takes the minimum of `operand` and `updates` at `scatter_indices`."""
-    return _scatter_bind(
-        scatter_min_p,
-        "lax.scatter_min",
-        operand,
-        scatter_indices,
-        updates,
-        dimension_numbers,
-        indices_are_sorted,
-        unique_indices,
-        mode,
-    )
-
-
-def scatter_max(
-    operand: Any,
-    scatter_indices: Any,
-    updates: Any,
-    dimension_numbers: ScatterDimensionNumbers,
-    *,
-    indices_are_sorted: bool = False,
-    unique_indices: bool = False,
-    mode: str | GatherScatterMode | None = None,
-) -> Any:
-    """XLA Scatter that takes the maximum of `operand` and `updates` at `scatter_indices`."""
-    return _scatter_bind(
-        scatter_max_p,
-        "lax.scatter_max",
-        operand,
-        scatter_indices,
-        updates,
-        dimension_numbers,
-        indices_are_sorted,
-        unique_indices,
-        mode,
-    )
+_XLA = "XLA Scatter that"
+scatter = _scatter_fn(
+    scatter_p,
+    "scatter",
+    f"{_XLA} overwrites: `operand` with `updates` written at `scatter_indices`.",
+)
+scatter_add = _scatter_fn(
+    scatter_add_p, "scatter_add",
+    f"{_XLA} adds `updates` into `operand` at `scatter_indices` (duplicates accumulate).",
+)  # fmt: skip
+scatter_sub = _scatter_fn(
+    scatter_sub_p, "scatter_sub", f"{_XLA} subtracts `updates` from `operand` at `scatter_indices`."
+)
+scatter_mul = _scatter_fn(
+    scatter_mul_p, "scatter_mul", f"{_XLA} multiplies `operand` by `updates` at `scatter_indices`."
+)
+scatter_min = _scatter_fn(
+    scatter_min_p, "scatter_min",
+    f"{_XLA} takes the minimum of `operand` and `updates` at `scatter_indices`.",
+)  # fmt: skip
+scatter_max = _scatter_fn(
+    scatter_max_p, "scatter_max",
+    f"{_XLA} takes the maximum of `operand` and `updates` at `scatter_indices`.",
+)  # fmt: skip
 
 
 _apply_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -706,18 +556,9 @@ def scatter_apply(
 
 
 def _scatter_abstract_eval(
-    name: str,
-    x: ShapedArray,
-    idx: ShapedArray,
-    upd: ShapedArray,
-    *,
-    update_jaxpr: Any,
-    update_consts: tuple,
-    dimension_numbers: ScatterDimensionNumbers,
-    indices_are_sorted: bool,
-    unique_indices: bool,
-    mode: Any,
-) -> ShapedArray:
+    name: str, x: ShapedArray, idx: ShapedArray, upd: ShapedArray, *,
+    dimension_numbers: ScatterDimensionNumbers, **_: Any,
+) -> ShapedArray:  # fmt: skip
     fn = "lax." + name.replace("-", "_")
     dn = dimension_numbers
     _check_indices(fn, idx)
@@ -733,48 +574,7 @@ def _scatter_abstract_eval(
             f"{idx.shape} without its index vector dimension, plus update_window_dims "
             f"{dn.update_window_dims})"
         )
-    _check_dims(fn, "update_window_dims", dn.update_window_dims, upd.ndim)
-    _check_dims(fn, "inserted_window_dims", dn.inserted_window_dims, x.ndim)
-    _check_batching(
-        fn,
-        x,
-        idx,
-        dn.operand_batching_dims,
-        dn.scatter_indices_batching_dims,
-        "scatter_indices_batching_dims",
-    )
-    _check_disjoint(
-        fn,
-        "inserted_window_dims",
-        dn.inserted_window_dims,
-        "operand_batching_dims",
-        dn.operand_batching_dims,
-    )
-    _check_disjoint(
-        fn,
-        "scatter_dims_to_operand_dims",
-        dn.scatter_dims_to_operand_dims,
-        "operand_batching_dims",
-        dn.operand_batching_dims,
-    )
-    n_window = (
-        len(dn.update_window_dims) + len(dn.inserted_window_dims) + len(dn.operand_batching_dims)
-    )
-    if n_window != x.ndim:
-        raise TypeError(
-            f"{fn}: update_window_dims {dn.update_window_dims}, inserted_window_dims "
-            f"{dn.inserted_window_dims} and operand_batching_dims {dn.operand_batching_dims} must "
-            f"together cover the {x.ndim} operand dimensions (operand shape {x.shape})"
-        )
-    if len(dn.scatter_dims_to_operand_dims) != idx.shape[-1]:
-        raise TypeError(
-            f"{fn}: scatter_dims_to_operand_dims {dn.scatter_dims_to_operand_dims} has "
-            f"{len(dn.scatter_dims_to_operand_dims)} entries but the index vector (last dimension "
-            f"of indices, shape {idx.shape}) has size {idx.shape[-1]}"
-        )
-    _check_dims(
-        fn, "scatter_dims_to_operand_dims", dn.scatter_dims_to_operand_dims, x.ndim, sorted_=False
-    )
+    _check_dnums(fn, x, idx, dn, upd.ndim)
     skip = set(dn.inserted_window_dims) | set(dn.operand_batching_dims)
     max_window = [d for i, d in enumerate(x.shape) if i not in skip]
     window = tuple(upd.shape[d] for d in dn.update_window_dims)
@@ -797,19 +597,10 @@ def _scatter_abstract_eval(
 
 
 def _scatter_lower(
-    name: str,
-    ctx: Any,
-    x: str,
-    idx: str,
-    upd: str,
-    *,
-    update_jaxpr: Any,
-    update_consts: tuple,
-    dimension_numbers: ScatterDimensionNumbers,
-    indices_are_sorted: bool,
-    unique_indices: bool,
+    name: str, ctx: Any, x: str, idx: str, upd: str, *, update_jaxpr: Any, update_consts: tuple,
+    dimension_numbers: ScatterDimensionNumbers, indices_are_sorted: bool, unique_indices: bool,
     mode: Any,
-) -> str:
+) -> str:  # fmt: skip
     x_aval, idx_aval, upd_aval = ctx.avals_in
     dn = dimension_numbers
     if mode == GatherScatterMode.CLIP:
@@ -885,29 +676,15 @@ def _gather_jvp(t: Any, ans: Any, x: Any, idx: Any, *, fill_value: Any, **params
 
 
 def _gather_transpose(
-    ct: Any,
-    x: Any,
-    idx: Any,
-    *,
-    dimension_numbers: GatherDimensionNumbers,
-    slice_sizes: tuple,
-    unique_indices: bool,
-    indices_are_sorted: bool,
-    mode: Any,
-    fill_value: Any,
-) -> list:
+    ct: Any, x: Any, idx: Any, *, dimension_numbers: GatherDimensionNumbers,
+    unique_indices: bool, indices_are_sorted: bool, mode: Any, **_: Any,
+) -> list:  # fmt: skip
     """Scatter-adds the cotangent into zeros with the matching dimension numbers and mode."""
     assert is_undefined(x) and not is_undefined(idx)
     if type(ct) is Zero:
         return [None, None]
     dn = dimension_numbers
-    sdn = ScatterDimensionNumbers(
-        update_window_dims=dn.offset_dims,
-        inserted_window_dims=dn.collapsed_slice_dims,
-        scatter_dims_to_operand_dims=dn.start_index_map,
-        operand_batching_dims=dn.operand_batching_dims,
-        scatter_indices_batching_dims=dn.start_indices_batching_dims,
-    )
+    sdn = ScatterDimensionNumbers(*dn)  # the same five fields in the same order
     zeros = ad.zeros_like_aval(ad.tangent_aval(x.aval))
     out = scatter_add(
         zeros, idx, ct, sdn, indices_are_sorted=indices_are_sorted,
@@ -924,13 +701,7 @@ def _inverse_gather(
     x: Any, idx: Any, upd_shape: tuple, dn: ScatterDimensionNumbers, **kw: Any
 ) -> Any:
     """The gather that reads back, from `x`, the windows a scatter with `dn` writes."""
-    gdn = GatherDimensionNumbers(
-        offset_dims=tuple(dn.update_window_dims),
-        collapsed_slice_dims=tuple(dn.inserted_window_dims),
-        start_index_map=tuple(dn.scatter_dims_to_operand_dims),
-        operand_batching_dims=tuple(dn.operand_batching_dims),
-        start_indices_batching_dims=tuple(dn.scatter_indices_batching_dims),
-    )
+    gdn = GatherDimensionNumbers(*map(tuple, dn))  # the same five fields in the same order
     window = iter(upd_shape[d] for d in dn.update_window_dims)
     skip = set(dn.inserted_window_dims) | set(dn.operand_batching_dims)
     sizes = tuple(1 if i in skip else next(window) for i in range(core.get_aval(x).ndim))
@@ -1119,3 +890,100 @@ def _scatter_transpose(
 
 scatter_p.def_jvp(_scatter_jvp)
 scatter_p.def_transpose(_scatter_transpose)
+
+
+# -- batching --------------------------------------------------------------------------------
+# As JAX's rules (jax/_src/lax/slicing.py), with the operand's and the indices' batch dims left
+# where they are when the dimension numbers can name them there: a mapped operand alone adds an
+# offset (window) dimension, mapped indices alone add an indices batch dimension, and both
+# mapped pair up through operand_batching_dims / start_indices_batching_dims. Scatters move the
+# batch dims of all three inputs to the front (the updates' window dims must follow the
+# operand's order, so a mapped operand forces the updates' layout anyway).
+
+
+def _bump(dims: Sequence[int], at: int) -> tuple[int, ...]:
+    """`dims` renumbered for a new dimension inserted at position `at`."""
+    return tuple(d + (d >= at) for d in dims)
+
+
+def _insert(t: tuple, i: int, v: Any) -> tuple:
+    return (*t[:i], v, *t[i:])
+
+
+def _gather_out_pos(dn: GatherDimensionNumbers, idx_rank: int, nth: int, offset: bool) -> int:
+    """Where a new output dimension goes so that `nth` offset (or non-offset) dims precede it."""
+    out_rank = len(dn.offset_dims) + idx_rank - 1
+    kind = [p for p in range(out_rank) if (p in dn.offset_dims) == offset]
+    return kind[nth - 1] + 1 if nth > 0 else 0
+
+
+def _gather_batch(
+    vals: list, dims: list, *, dimension_numbers: GatherDimensionNumbers, slice_sizes: tuple,
+    unique_indices: bool, indices_are_sorted: bool, **params: Any,
+) -> tuple:  # fmt: skip
+    (x, idx), (xd, idd) = vals, dims
+    dn, sizes = dimension_numbers, slice_sizes
+    if idd is not None and idd == core.get_aval(idx).ndim - 1:
+        idd -= 1  # a batch dim after the index vector: put it just before (the vector is last)
+        idx = move_dim(idx, idd + 1, idd, 0)
+    idx_rank = core.get_aval(idx).ndim - (idd is not None)  # per example
+    if xd is not None:
+        size = core.get_aval(x).shape[xd]
+        dn = dn._replace(
+            collapsed_slice_dims=_bump(dn.collapsed_slice_dims, xd),
+            start_index_map=_bump(dn.start_index_map, xd),
+            operand_batching_dims=_bump(dn.operand_batching_dims, xd),
+        )
+    if idd is None:  # mapped operand: one more offset dimension, at its place in the window
+        skip = set(dn.collapsed_slice_dims) | set(dn.operand_batching_dims)
+        out_d = _gather_out_pos(dn, idx_rank, sum(i not in skip for i in range(xd)), offset=True)
+        dn = dn._replace(offset_dims=tuple(sorted((*_bump(dn.offset_dims, out_d), out_d))))
+        sizes = _insert(sizes, xd, size)
+    else:  # mapped indices: one more batch dimension of the indices and the output
+        out_d = _gather_out_pos(dn, idx_rank, idd, offset=False)
+        idx_bdims = _bump(dn.start_indices_batching_dims, idd)
+        dn = dn._replace(
+            offset_dims=_bump(dn.offset_dims, out_d), start_indices_batching_dims=idx_bdims
+        )
+        if xd is None:  # gathers from one operand need not be sorted or unique across examples
+            unique_indices = indices_are_sorted = False
+        else:  # both mapped: the two batch dims pair up as operand / indices batching dims
+            j = sum(d < xd for d in dn.operand_batching_dims)
+            dn = dn._replace(
+                operand_batching_dims=_insert(dn.operand_batching_dims, j, xd),
+                start_indices_batching_dims=_insert(idx_bdims, j, idd),
+            )
+            sizes = _insert(sizes, xd, min(size, 1))
+    out = gather_p.bind(x, idx, dimension_numbers=dn, slice_sizes=sizes,
+                        unique_indices=unique_indices, indices_are_sorted=indices_are_sorted,
+                        **params)  # fmt: skip
+    return out, out_d
+
+
+gather_p.def_batching(_gather_batch)
+
+
+def _scatter_batch(prim: Primitive, vals: list, dims: list, *, dimension_numbers: Any,
+                   **params: Any) -> tuple:  # fmt: skip
+    (x, idx, upd), (xd, idd, ud) = vals, dims
+    size = next(core.get_aval(v).shape[d] for v, d in zip(vals, dims) if d is not None)
+    x, upd = bdim_at_front(x, xd, size), bdim_at_front(upd, ud, size)
+    dn = dimension_numbers._replace(
+        inserted_window_dims=_bump(dimension_numbers.inserted_window_dims, 0),
+        scatter_dims_to_operand_dims=_bump(dimension_numbers.scatter_dims_to_operand_dims, 0),
+        operand_batching_dims=_bump(dimension_numbers.operand_batching_dims, 0),
+    )
+    if idd is None:  # the batch is one more window dimension
+        dn = dn._replace(update_window_dims=(0, *_bump(dn.update_window_dims, 0)))
+    else:  # the batch pairs operand and indices as batching dims
+        idx = bdim_at_front(idx, idd, size)
+        dn = dn._replace(
+            update_window_dims=_bump(dn.update_window_dims, 0),
+            operand_batching_dims=(0, *dn.operand_batching_dims),
+            scatter_indices_batching_dims=(0, *_bump(dn.scatter_indices_batching_dims, 0)),
+        )
+    return prim.bind(x, idx, upd, dimension_numbers=dn, **params), 0
+
+
+for _p in (scatter_p, scatter_add_p, scatter_sub_p, scatter_mul_p, scatter_min_p, scatter_max_p):
+    _p.def_batching(functools.partial(_scatter_batch, _p))

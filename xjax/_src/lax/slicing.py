@@ -16,6 +16,7 @@ from xjax._src import core, dtypes
 from xjax._src.core import Primitive, ShapedArray
 from xjax._src.interpreters import ad
 from xjax._src.interpreters.ad import Zero, is_undefined
+from xjax._src.interpreters.batching import move_dim
 from xjax._src.interpreters.lowering import i64_array
 from xjax._src.lax import elementwise as ew
 from xjax._src.lax import shape as shape_ops
@@ -23,6 +24,9 @@ from xjax._src.lax.gather_scatter import (
     GatherDimensionNumbers,
     GatherScatterMode,
     ScatterDimensionNumbers,
+    _gather_batch,
+    _insert,
+    _scatter_batch,
     _static_ints,
     gather,
     scatter,
@@ -31,6 +35,7 @@ from xjax._src.lax.gather_scatter import (
     scatter_max,
     scatter_min,
     scatter_mul,
+    scatter_p,
     scatter_sub,
 )
 
@@ -150,6 +155,24 @@ def _slice_transpose(
 
 
 ad.deflinear(slice_p, _slice_transpose)
+
+
+def _slice_batch(
+    vals: list, dims: list, *, start_indices: tuple, limit_indices: tuple, strides: tuple | None
+) -> tuple:
+    """The batch dim is sliced whole, in place."""
+    (x,), (d,) = vals, dims
+    size = core.get_aval(x).shape[d]
+    out = slice_p.bind(
+        x,
+        start_indices=_insert(start_indices, d, 0),
+        limit_indices=_insert(limit_indices, d, size),
+        strides=None if strides is None else _insert(strides, d, 1),
+    )
+    return out, d
+
+
+slice_p.def_batching(_slice_batch)
 
 
 # -- dynamic_slice / dynamic_update_slice ---------------------------------------------------
@@ -276,6 +299,43 @@ dynamic_slice_p.def_jvp(_dynamic_slice_jvp)
 dynamic_slice_p.def_transpose(_dynamic_slice_transpose)
 
 
+def _index_vector(idx: Sequence[Any], idx_dims: Sequence[int | None], size: int) -> tuple:
+    """The scalar start indices, some mapped, as (size, k) index vectors mapped at 0."""
+    cols = [
+        shape_ops.broadcast_in_dim(i, (size, 1), () if d is None else (0,))
+        for i, d in zip(idx, idx_dims)
+    ]
+    return shape_ops.concatenate(cols, 1), 0
+
+
+def _zero_index(idx: Sequence[Any]) -> Any:
+    dt = core.get_aval(idx[0]).dtype if idx else dtypes.canonicalize_dtype(dtypes.int32)
+    return np.zeros((), dt)[()]
+
+
+def _dynamic_slice_batch(vals: list, dims: list, *, slice_sizes: tuple) -> tuple:
+    """Unmapped indices: the batch dim is sliced whole, in place. Mapped indices: a gather
+    with clamped indices (JAX's rule), through the gather's batching rule."""
+    (x, *idx), (xd, *idx_dims) = vals, dims
+    size = next(core.get_aval(v).shape[d] for v, d in zip(vals, dims) if d is not None)
+    if all(d is None for d in idx_dims):
+        idx.insert(xd, _zero_index(idx))
+        return dynamic_slice_p.bind(x, *idx, slice_sizes=_insert(slice_sizes, xd, size)), xd
+    index, index_dim = _index_vector(idx, idx_dims, size)
+    n = len(slice_sizes)
+    dnums = GatherDimensionNumbers(
+        offset_dims=tuple(range(n)), collapsed_slice_dims=(), start_index_map=tuple(range(n))
+    )
+    return _gather_batch(
+        [x, index], [xd, index_dim], dimension_numbers=dnums, slice_sizes=slice_sizes,
+        unique_indices=True, indices_are_sorted=True, mode=GatherScatterMode.CLIP,
+        fill_value=None,
+    )  # fmt: skip
+
+
+dynamic_slice_p.def_batching(_dynamic_slice_batch)
+
+
 dynamic_update_slice_p = Primitive("dynamic_update_slice")
 
 
@@ -348,6 +408,33 @@ def _dynamic_update_slice_transpose(ct: Any, x: Any, upd: Any, *idx: Any) -> lis
 
 dynamic_update_slice_p.def_jvp(_dynamic_update_slice_jvp)
 dynamic_update_slice_p.def_transpose(_dynamic_update_slice_transpose)
+
+
+def _dynamic_update_slice_batch(vals: list, dims: list) -> tuple:
+    """Unmapped indices: operand and update share one batch dim, written whole. Mapped indices:
+    a scatter with clamped indices (JAX's rule), through the scatter's batching rule."""
+    (x, upd, *idx), (xd, ud, *idx_dims) = vals, dims
+    size = next(core.get_aval(v).shape[d] for v, d in zip(vals, dims) if d is not None)
+    if all(d is None for d in idx_dims):
+        d = xd if xd is not None else ud
+        x, upd = move_dim(x, xd, d, size), move_dim(upd, ud, d, size)
+        idx.insert(d, _zero_index(idx))
+        return dynamic_update_slice_p.bind(x, upd, *idx), d
+    index, index_dim = _index_vector(idx, idx_dims, size)
+    n = len(idx)
+    dnums = ScatterDimensionNumbers(
+        update_window_dims=tuple(range(n)),
+        inserted_window_dims=(),
+        scatter_dims_to_operand_dims=tuple(range(n)),
+    )
+    return _scatter_batch(
+        scatter_p, [x, index, upd], [xd, index_dim, ud], update_jaxpr=None, update_consts=(),
+        dimension_numbers=dnums, indices_are_sorted=True, unique_indices=True,
+        mode=GatherScatterMode.CLIP,
+    )  # fmt: skip
+
+
+dynamic_update_slice_p.def_batching(_dynamic_update_slice_batch)
 
 
 # -- convenience wrappers ---------------------------------------------------------------------
