@@ -16,17 +16,9 @@ import xjax.numpy as jnp
 from tests.lax._cases import x64  # noqa: F401
 from tests.oracle import assert_matches
 from xjax import lax
-from xjax._src.lax import dot as _dot
 from xjax.test_util import check_grads
 
 pytestmark = pytest.mark.usefixtures("x64")
-
-# TODO(#3/#4): the seed files _ad_wip/_batch_wip (imported after dot.py) still register their own
-# dot_general rules; re-install dot.py's until those lines are deleted (then this is a no-op).
-_dot.dot_general_p.def_jvp(_dot._dot_general_jvp)
-_dot.dot_general_p.def_transpose(_dot._dot_general_transpose)
-_dot.dot_general_p.def_batching(_dot._dot_general_batch)
-
 
 def _rand(shape: tuple, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal(shape)

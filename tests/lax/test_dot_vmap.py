@@ -16,16 +16,8 @@ import xjax.numpy as jnp
 from tests.lax._cases import x64  # noqa: F401
 from xjax import lax
 from xjax._src.core import Primitive
-from xjax._src.lax import dot as _dot
 
 pytestmark = pytest.mark.usefixtures("x64")
-
-# TODO(#4): _batch_wip (imported after dot.py) still registers its own dot_general rule;
-# re-install dot.py's until that line is deleted (then this is a no-op).
-_dot.dot_general_p.def_jvp(_dot._dot_general_jvp)
-_dot.dot_general_p.def_transpose(_dot._dot_general_transpose)
-_dot.dot_general_p.def_batching(_dot._dot_general_batch)
-
 
 def _batched_args(shapes: tuple, in_axes: tuple, size: int, seed: int) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)

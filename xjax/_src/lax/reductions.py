@@ -13,6 +13,7 @@ from xjax._src import core, dtypes
 from xjax._src.core import Primitive, ShapedArray
 from xjax._src.interpreters import ad
 from xjax._src.interpreters.ad import Zero
+from xjax._src.interpreters.batching import move_dim
 from xjax._src.interpreters.lowering import dense_i64, i64_array
 from xjax._src.lax._rules import check_dtype
 from xjax._src.util import canonicalize_axes
@@ -79,10 +80,22 @@ def _reduce_lower(kind: str, hlo: str) -> Callable:
     return rule
 
 
+def _reduce_batch(prim: Primitive) -> Callable:
+    """The reduced axes skip the batch dim, which stays put (shifted by the axes before it)."""
+
+    def rule(vals: list, dims: list, *, axes: tuple) -> tuple[Any, int]:
+        (x,), (d,) = vals, dims
+        out = prim.bind(x, axes=tuple(a + (a >= d) for a in axes))
+        return out, d - sum(a < d for a in axes)
+
+    return rule
+
+
 def _reducer(name: str, kind: str, hlo: str, allowed: Any) -> Primitive:
     p = Primitive(name)
     p.def_abstract_eval(_reduce_aval(allowed, f"lax.{name}"))
     p.def_lowering(_reduce_lower(kind, hlo))
+    p.def_batching(_reduce_batch(p))
     return p
 
 
@@ -294,12 +307,22 @@ def _argminmax_lower(kind: str) -> Callable:
     return rule
 
 
+def _argminmax_batch(prim: Primitive) -> Callable:
+    def rule(vals: list, dims: list, *, axes: tuple, index_dtype: np.dtype) -> tuple[Any, int]:
+        (x,), (d,), (axis,) = vals, dims, axes
+        return prim.bind(x, axes=(axis + (axis >= d),), index_dtype=index_dtype), d - (axis < d)
+
+    return rule
+
+
 argmax_p = Primitive("argmax")
 argmax_p.def_abstract_eval(_argminmax_aval("lax.argmax"))
 argmax_p.def_lowering(_argminmax_lower("max"))
+argmax_p.def_batching(_argminmax_batch(argmax_p))
 argmin_p = Primitive("argmin")
 argmin_p.def_abstract_eval(_argminmax_aval("lax.argmin"))
 argmin_p.def_lowering(_argminmax_lower("min"))
+argmin_p.def_batching(_argminmax_batch(argmin_p))
 
 
 def argmax(operand: Any, axis: int, index_dtype: Any) -> Any:
@@ -360,10 +383,19 @@ def _cumred_lower(kind: str, hlo: str) -> Callable:
     return rule
 
 
+def _cumred_batch(prim: Primitive) -> Callable:
+    def rule(vals: list, dims: list, *, axis: int, reverse: bool) -> tuple[Any, int]:
+        (x,), (d,) = vals, dims
+        return prim.bind(x, axis=axis + (axis >= d), reverse=reverse), d
+
+    return rule
+
+
 def _cumulative(name: str, kind: str, hlo: str) -> Primitive:
     p = Primitive(name)
     p.def_abstract_eval(_cumred_aval(f"lax.{name}"))
     p.def_lowering(_cumred_lower(kind, hlo))
+    p.def_batching(_cumred_batch(p))
     return p
 
 
@@ -586,18 +618,59 @@ def _reduce_generic_lower(ctx: Any, *args: str, computation: Callable, jaxpr: An
 def _reduce_generic_jvp(primals: Sequence[Any], tangents: Sequence[Any], *, computation: Callable,
                         jaxpr: Any, dimensions: tuple) -> tuple:
     """JAX's rule: the jvp of a tree of pairwise combinations (needs Zero init tangents)."""
+    from xjax._src.vmap import vmap
+
     n = len(primals) // 2
     xs, inits = list(primals[:n]), list(primals[n:])
     if any(type(t) is not Zero for t in tangents[n:]):
         raise NotImplementedError("Gradient of general lax.reduce with non-zero tangents for "
                                   "initial values to reduction not implemented")
 
-    # TODO(vmap): JAX vmaps the scalar body; until then it is evaluated on whole arrays, which
-    # holds for bodies made of elementwise operations (the usual case).
     def reducer(*args: Any) -> list:
         return core.eval_jaxpr(jaxpr.jaxpr, jaxpr.consts, *args)
 
+    # The body combines scalars: vmap it over every dim of the (n, *kept) halves, as JAX does.
+    for _ in range(core.get_aval(xs[0]).ndim - len(dimensions) + 1):
+        reducer = vmap(reducer)
     return _reduce_tree_jvp(reducer, inits, xs, list(tangents[:n]), dimensions)
 
 
 reduce_p.def_jvp(_reduce_generic_jvp)
+
+
+def _reduce_generic_batch(vals: list, dims: list, *, computation: Callable, jaxpr: Any,
+                          dimensions: tuple) -> tuple[list, list]:
+    """Mapped operands: one reduce, every operand with its batch dim where the first mapped one
+    has it. Mapped init values (JAX raises here): a loop over the examples, stacked, since
+    an init value need not be an identity of the body and so cannot be folded in."""
+    from xjax._src.lax.shape import batch_size, broadcast_in_dim, concatenate, full
+    from xjax._src.lax.slicing import index_in_dim
+
+    n = len(vals) // 2
+    size = batch_size(vals, dims)
+    if all(d is None for d in dims[n:]):
+        d = next(d for d in dims[:n] if d is not None)
+        xs = [move_dim(x, xd, d, size) for x, xd in zip(vals[:n], dims[:n])]
+        outs = reduce_p.bind(*xs, *vals[n:], computation=computation, jaxpr=jaxpr,
+                             dimensions=tuple(a + (a >= d) for a in dimensions))
+        return outs, [d - sum(a < d for a in dimensions)] * n
+    avals = _reduce_abstract_eval(*[core.get_aval(v) if d is None else _unmapped_aval(v, d)
+                                    for v, d in zip(vals, dims)], computation=computation,
+                                  jaxpr=jaxpr, dimensions=dimensions)
+    if size == 0:
+        return [full((0,) + a.shape, np.zeros((), a.dtype)[()]) for a in avals], [0] * n
+    rows = []
+    for i in range(size):
+        ex = [v if d is None else index_in_dim(v, i, d, keepdims=False) for v, d in zip(vals, dims)]
+        outs = reduce_p.bind(*ex, computation=computation, jaxpr=jaxpr, dimensions=dimensions)
+        rows.append([broadcast_in_dim(o, (1,) + a.shape, tuple(range(1, a.ndim + 1)))
+                     for o, a in zip(outs, avals)])
+    return [concatenate(list(col), 0) for col in zip(*rows)], [0] * n
+
+
+def _unmapped_aval(x: Any, d: int) -> ShapedArray:
+    a = core.get_aval(x)
+    return core.shaped_array(a.shape[:d] + a.shape[d + 1:], a.dtype, a.weak_type)
+
+
+reduce_p.def_batching(_reduce_generic_batch)

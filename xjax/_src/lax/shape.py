@@ -14,6 +14,7 @@ from xjax._src.core import Primitive, ShapedArray
 from xjax._src.errors import ConcretizationTypeError
 from xjax._src.interpreters import ad
 from xjax._src.interpreters.ad import Zero, is_undefined
+from xjax._src.interpreters.batching import move_dim
 from xjax._src.interpreters.lowering import i64_array
 from xjax._src.util import canonicalize_axes, prod
 
@@ -36,6 +37,10 @@ __all__ = [
 
 _PY_SCALARS = (int, float, complex, bool)
 
+
+def batch_size(vals: Sequence[Any], dims: Sequence[int | None]) -> int:
+    """The size of the mapped axis, read off the first mapped operand of a batching rule."""
+    return next(core.get_aval(v).shape[d] for v, d in zip(vals, dims) if d is not None)
 
 
 def as_shape(shape: Any, fn: str, name: str = "shape") -> tuple[int, ...]:
@@ -115,6 +120,22 @@ def _broadcast_in_dim_transpose(ct: Any, x: Any, *, shape: tuple,
 ad.deflinear(broadcast_in_dim_p, _broadcast_in_dim_transpose)
 
 
+def _broadcast_in_dim_batch(vals: list, dims: list, *, shape: tuple,
+                            broadcast_dimensions: tuple) -> tuple[Any, int]:
+    """The batch dim lands right after the output dim of the operand dim before it, so the
+    broadcast dimensions stay increasing and nothing is transposed."""
+    (x,), (d,) = vals, dims
+    size = core.get_aval(x).shape[d]
+    out_d = broadcast_dimensions[d - 1] + 1 if d else 0
+    bdims = broadcast_dimensions[:d] + (out_d,) + tuple(b + 1 for b in broadcast_dimensions[d:])
+    out = broadcast_in_dim_p.bind(x, shape=shape[:out_d] + (size,) + shape[out_d:],
+                                  broadcast_dimensions=bdims)
+    return out, out_d
+
+
+broadcast_in_dim_p.def_batching(_broadcast_in_dim_batch)
+
+
 def broadcast(operand: Any, sizes: Sequence[int]) -> Any:
     """Adds leading dimensions of the given sizes."""
     aval = core.get_aval(operand)
@@ -156,6 +177,20 @@ ad.deflinear(reshape_p, lambda ct, x, *, new_sizes: [
     None if type(ct) is Zero else reshape(ct, x.aval.shape)])
 
 
+def _reshape_batch(vals: list, dims: list, *, new_sizes: tuple) -> tuple[Any, int]:
+    """Row-major order: the batch dim stays put when the dims before it are kept, and goes to
+    the front otherwise."""
+    (x,), (d,) = vals, dims
+    shape = core.get_aval(x).shape
+    size = shape[d]
+    if shape[:d] != new_sizes[:d]:
+        x, d = move_dim(x, d, 0, size), 0
+    return reshape(x, new_sizes[:d] + (size,) + new_sizes[d:]), d
+
+
+reshape_p.def_batching(_reshape_batch)
+
+
 transpose_p = Primitive("transpose")
 
 
@@ -192,6 +227,17 @@ def _transpose_transpose(ct: Any, x: Any, *, permutation: tuple) -> list:
 ad.deflinear(transpose_p, _transpose_transpose)
 
 
+def _transpose_batch(vals: list, dims: list, *, permutation: tuple) -> tuple[Any, int]:
+    """The batch dim keeps its position; the permutation moves the others around it."""
+    (x,), (d,) = vals, dims
+    perm = [p + (p >= d) for p in permutation]
+    perm.insert(d, d)
+    return transpose(x, perm), d
+
+
+transpose_p.def_batching(_transpose_batch)
+
+
 squeeze_p = Primitive("squeeze")
 
 
@@ -224,6 +270,15 @@ def _squeeze_lower(ctx: Any, x: str, *, dimensions: tuple) -> str:
 
 ad.deflinear(squeeze_p, lambda ct, x, *, dimensions: [
     None if type(ct) is Zero else reshape(ct, x.aval.shape)])
+
+
+def _squeeze_batch(vals: list, dims: list, *, dimensions: tuple) -> tuple[Any, int]:
+    (x,), (d,) = vals, dims
+    out = squeeze_p.bind(x, dimensions=tuple(a + (a >= d) for a in dimensions))
+    return out, d - sum(a < d for a in dimensions)
+
+
+squeeze_p.def_batching(_squeeze_batch)
 
 
 def expand_dims(array: Any, dimensions: Sequence[int]) -> Any:
@@ -268,6 +323,8 @@ def _rev_lower(ctx: Any, x: str, *, dimensions: tuple) -> str:
 
 ad.deflinear(rev_p, lambda ct, x, *, dimensions: [
     None if type(ct) is Zero else rev(ct, dimensions)])
+rev_p.def_batching(lambda vals, dims, *, dimensions: (
+    rev_p.bind(vals[0], dimensions=tuple(a + (a >= dims[0]) for a in dimensions)), dims[0]))
 
 
 pad_p = Primitive("pad")
@@ -350,6 +407,27 @@ def _pad_transpose(ct: Any, x: Any, v: Any, *, padding_config: tuple) -> list:
 ad.deflinear(pad_p, _pad_transpose)
 
 
+def _pad_batch(vals: list, dims: list, *, padding_config: tuple) -> tuple[Any, int]:
+    """The batch dim is not padded. A mapped padding value (JAX's way): pad with zeros, then
+    select each example's value where a padded mask of True is False."""
+    from xjax._src.lax.elementwise import select_n
+
+    (x, v), (xd, vd) = vals, dims
+    if xd is None:
+        x, xd = move_dim(x, None, 0, batch_size(vals, dims)), 0
+    config = list(padding_config)
+    config.insert(xd, (0, 0, 0))
+    if vd is None:
+        return pad_p.bind(x, v, padding_config=tuple(config)), xd
+    padded = pad(x, np.zeros((), core.get_aval(x).dtype)[()], config)
+    mask = pad(full_like(x, True, dtypes.bool_), False, config)
+    fill = broadcast_in_dim(v, core.get_aval(padded).shape, (xd,))
+    return select_n(mask, fill, padded), xd
+
+
+pad_p.def_batching(_pad_batch)
+
+
 concatenate_p = Primitive("concatenate")
 
 
@@ -412,6 +490,18 @@ def _concatenate_transpose(ct: Any, *xs: Any, dimension: int) -> list:
 ad.deflinear(concatenate_p, _concatenate_transpose)
 
 
+def _concatenate_batch(vals: list, dims: list, *, dimension: int) -> tuple[Any, int]:
+    """Every operand gets its batch dim where the first mapped one has it (unmapped ones are
+    broadcast along it)."""
+    size = batch_size(vals, dims)
+    d = next(d for d in dims if d is not None)
+    xs = [move_dim(x, xd, d, size) for x, xd in zip(vals, dims)]
+    return concatenate_p.bind(*xs, dimension=dimension + (dimension >= d)), d
+
+
+concatenate_p.def_batching(_concatenate_batch)
+
+
 iota_p = Primitive("iota")
 
 
@@ -443,6 +533,7 @@ def _iota_lower(ctx: Any, *, dtype: np.dtype, shape: tuple, dimension: int) -> s
 
 
 ad.defjvp_zero(iota_p)
+# iota has no operands, so vmap never sees it mapped: no batching rule.
 
 
 def collapse(operand: Any, start_dimension: int, stop_dimension: int | None = None) -> Any:

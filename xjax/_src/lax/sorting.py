@@ -11,6 +11,7 @@ import numpy as np
 from xjax._src import core, dtypes
 from xjax._src.core import Primitive, ShapedArray
 from xjax._src.interpreters.ad import Zero
+from xjax._src.interpreters.batching import move_dim
 from xjax._src.interpreters.lowering import i64_array
 from xjax._src.util import canonicalize_axis
 
@@ -159,6 +160,23 @@ def _sort_jvp(primals: Sequence[Any], tangents: Sequence[Any], *, dimension: int
 sort_p.def_jvp(_sort_jvp)
 
 
+def _sort_batch(vals: list, dims: list, *, dimension: int, is_stable: bool,
+                num_keys: int) -> tuple[list, list]:
+    """Every operand gets its batch dim where the first mapped one has it (unmapped ones are
+    broadcast along it); the sorted dimension skips it."""
+    from xjax._src.lax.shape import batch_size
+
+    size = batch_size(vals, dims)
+    d = next(d for d in dims if d is not None)
+    xs = [move_dim(x, xd, d, size) for x, xd in zip(vals, dims)]
+    outs = sort_p.bind(*xs, dimension=dimension + (dimension >= d), is_stable=is_stable,
+                       num_keys=num_keys)
+    return outs, [d] * len(outs)
+
+
+sort_p.def_batching(_sort_batch)
+
+
 top_k_p = Primitive("top_k", multiple_results=True)
 
 
@@ -217,3 +235,5 @@ def _top_k_jvp(primals: Sequence[Any], tangents: Sequence[Any], *, k: int, axis:
 
 
 top_k_p.def_jvp(_top_k_jvp)
+top_k_p.def_batching(lambda vals, dims, *, k, axis: (
+    top_k_p.bind(vals[0], k=k, axis=axis + (axis >= dims[0])), [dims[0]] * 2))
