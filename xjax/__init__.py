@@ -44,5 +44,6 @@ from xjax import tree_util as tree_util
 from xjax import tree as tree
 from xjax import test_util as test_util
 from xjax import ad_checkpoint as ad_checkpoint
+from xjax import scipy as scipy
 
 __version__ = "0.0.1"

@@ -27,9 +27,19 @@ def _tol(x: Any, tol: Any) -> float:
     return _DEFAULT_TOL.get(np.dtype(np.asarray(x).dtype), 1e-5)
 
 
-def _inner(x: Any, y: Any) -> Any:
-    xs, ys = tree_lib.tree_leaves(x), tree_lib.tree_leaves(y)
-    return sum(np.vdot(np.asarray(a, np.complex128), np.asarray(b, np.complex128)).real for a, b in zip(xs, ys))
+def _inner(x: Any, y: Any) -> float:
+    """Real part of sum(conj(x) * y) over matching leaves (float0 leaves contribute nothing)."""
+    total = 0.0
+    for a, b in zip(tree_lib.tree_leaves(x), tree_lib.tree_leaves(y)):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.dtype == dtypes.float0 or b.dtype == dtypes.float0:
+            continue
+        total += float(np.real(np.vdot(a.astype(np.complex128).ravel(), b.astype(np.complex128).ravel())))
+    return total
+
+
+def _conj(x: Any) -> Any:
+    return tree_lib.tree_map(lambda a: np.conj(np.asarray(a)) if np.iscomplexobj(a) else a, x)
 
 
 def _random_like(rng: np.random.Generator, x: Any) -> Any:
@@ -90,10 +100,11 @@ def check_vjp(f: Callable, f_vjp: Callable, args: Sequence[Any], atol: Any = Non
     v = _random_like(rng, args)
     out, vjp_fn = f_vjp(*args)
     u = _random_like(rng, out)
-    ct_in = vjp_fn(u)
+    # JAX's convention for complex values: the vjp of conj(u), conjugated back
+    ct_in = _conj(vjp_fn(_conj(u)))
     _, jv = jvp(f, tuple(args), tuple(v))
-    lhs = _inner(u, jv)
-    rhs = _inner(ct_in, v)
+    lhs = _inner(jv, u)
+    rhs = _inner(v, ct_in)
     leaf = tree_lib.tree_leaves(out)[0] if tree_lib.tree_leaves(out) else 0.0
     tol_a, tol_r = _tol(leaf, atol), _tol(leaf, rtol)
     np.testing.assert_allclose(lhs, rhs, atol=tol_a * (1 + abs(lhs)), rtol=tol_r,

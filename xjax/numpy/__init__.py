@@ -31,3 +31,4 @@ inf = _np.inf
 nan = _np.nan
 euler_gamma = _np.euler_gamma
 newaxis = None
+from xjax.numpy import linalg as linalg  # noqa: E402

@@ -1,0 +1,3 @@
+"""xjax.lax.linalg: the linear-algebra primitives, with JAX's signatures."""
+
+from xjax._src.lax.linalg import *

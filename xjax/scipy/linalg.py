@@ -1,0 +1,3 @@
+"""xjax.scipy.linalg: SciPy's linear algebra on xjax arrays (JAX's jax.scipy.linalg)."""
+
+from xjax._src.scipy.linalg import *
