@@ -87,3 +87,32 @@ def test_vmap_errors():
     with pytest.raises(ValueError, match="out_axes is None"):
         xjax.vmap(lambda a: a, out_axes=None)(np.ones(3, np.float32))
     assert xjax.vmap(lambda: np.float32(1), axis_size=3, out_axes=None)() == 1
+
+
+def test_vmap_of_custom_rules_keeps_them():
+    @xjax.custom_jvp
+    def f(x):
+        return jnp.sin(x)
+
+    f.defjvp(lambda p, t: (f(p[0]), 10.0 * t[0]))
+
+    @xjax.custom_vjp
+    def g(x):
+        return jnp.sin(x)
+
+    g.defvjp(lambda x: (g(x), jnp.cos(x)), lambda c, ct: (c * ct * 100.0,))
+    x = np.arange(3, dtype=np.float32)
+    np.testing.assert_allclose(np.asarray(xjax.vmap(f)(x)), np.sin(x), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(xjax.vmap(xjax.grad(f))(x)), [10.0] * 3)
+    np.testing.assert_allclose(np.asarray(xjax.grad(lambda v: lax.reduce_sum(xjax.vmap(f)(v), (0,)))(x)), [10.0] * 3)
+    np.testing.assert_allclose(np.asarray(xjax.vmap(xjax.grad(g))(x)), np.cos(x) * 100, rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(xjax.grad(lambda v: lax.reduce_sum(xjax.vmap(g)(v), (0,)))(x)),
+                               np.cos(x) * 100, rtol=1e-5)
+
+
+def test_grad_through_all_gather_under_vmap():
+    x = np.arange(6, dtype=np.float32).reshape(3, 2)
+    f = lambda v: lax.reduce_sum(lax.all_gather(v, "i") ** 2, (0, 1))  # noqa: E731
+    g = xjax.vmap(xjax.grad(f), axis_name="i")(x)
+    # every member's loss includes every member's squares: d/dv = 2 v * (number of members)
+    np.testing.assert_allclose(np.asarray(g), 2 * x * 3, rtol=1e-6)

@@ -301,3 +301,104 @@ def _none_to_zero(ct: Any, primal: Any) -> Any:
     if ct is None:
         return tree_lib.tree_map(lambda p: ad.zeros_like_aval(ad.tangent_aval(core.get_aval(p))), primal)
     return ct
+
+
+# ---------------------------------------------------------------------------
+# vmap of custom rules: every input is mapped at dim 0 (unmapped ones are broadcast), so the
+# batched call, jvp, fwd and bwd all see one uniform layout.
+
+
+def _batch_all(vals: Sequence[Any], dims: Sequence[Any]) -> tuple[list, int]:
+    from xjax._src.interpreters import batching
+
+    size = next(core.get_aval(v).shape[d] for v, d in zip(vals, dims) if d is not None)
+    return [batching.move_dim(v, d, 0, size) for v, d in zip(vals, dims)], size
+
+
+def _batched_call(call: ClosedJaxpr, size: int, what: str) -> ClosedJaxpr:
+    from xjax._src.interpreters import batching
+
+    def f(*xs: Any) -> list:
+        return batching.batch_flat(lambda *ys: _call_impl(*ys, call=call), xs, [0] * len(xs), size,
+                                   None, lambda n: [0] * n)
+
+    avals = [a.update(shape=(size,) + a.shape) for a in call.in_avals]
+    jaxpr, consts = trace_to_jaxpr(f, avals, DebugInfo(what, "custom rule", ()))
+    closed, hoisted = split_consts(jaxpr, consts)
+    if hoisted:
+        j = closed.jaxpr
+        n = len(hoisted)
+        closed = ClosedJaxpr(core.Jaxpr(j.invars[:n] + j.constvars, j.invars[n:], j.outvars, j.eqns),
+                             list(hoisted) + closed.consts)
+    return closed
+
+
+def _batched_fn(fn: Callable, size: int) -> Callable:
+    """`fn(list, list) -> (list, list)` mapped over dim 0 of every input and output."""
+    from xjax._src.interpreters import batching
+
+    def g(a: list, b: list) -> tuple:
+        na = len(a)
+        box: list = []
+
+        def flat(*xs: Any) -> list:
+            o1, o2 = fn(list(xs[:na]), list(xs[na:]))
+            box.append(len(o1))
+            return list(o1) + list(o2)
+
+        outs = batching.batch_flat(flat, list(a) + list(b), [0] * (na + len(b)), size, None,
+                                   lambda n: [0] * n)
+        return outs[:box[0]], outs[box[0]:]
+
+    return g
+
+
+def _custom_jvp_call_batch(vals: Sequence[Any], dims: Sequence[Any], *, call: ClosedJaxpr, jvp: Callable,
+                           num_consts: int, symbolic_zeros: bool) -> tuple:
+    moved, size = _batch_all(vals, dims)
+    b_call = _batched_call(call, size, "custom_jvp (vmap)")
+    inner = _batched_fn(jvp, size)
+
+    def b_jvp(primals: list, tangents: list) -> tuple:
+        tangents = [ad.instantiate(t) for t in tangents]
+        return inner(primals, tangents)
+
+    outs = custom_jvp_call_p.bind(*moved, call=b_call, jvp=b_jvp, num_consts=num_consts,
+                                  symbolic_zeros=False)
+    return outs, [0] * len(outs)
+
+
+custom_jvp_call_p.def_batching(_custom_jvp_call_batch)
+
+
+def _custom_vjp_call_batch(vals: Sequence[Any], dims: Sequence[Any], *, call: ClosedJaxpr, fwd: Callable,
+                           bwd: Callable, num_consts: int, symbolic_zeros: bool) -> tuple:
+    from xjax._src.interpreters import batching
+
+    moved, size = _batch_all(vals, dims)
+    b_call = _batched_call(call, size, "custom_vjp (vmap)")
+    res_count: list = []
+
+    def b_fwd(primals: list) -> tuple:
+        box: list = []
+
+        def flat(*xs: Any) -> list:
+            out, res = fwd(list(xs))
+            box.append(len(out))
+            return list(out) + list(res)
+
+        outs = batching.batch_flat(flat, primals, [0] * len(primals), size, None, lambda n: [0] * n)
+        res_count.append(len(outs) - box[0])
+        return outs[:box[0]], outs[box[0]:]
+
+    b_bwd = _batched_fn(lambda res, cts: ([], list(bwd(res, cts))), size)
+
+    def b_bwd_flat(res: list, cts: list) -> list:
+        return b_bwd(res, cts)[1]
+
+    outs = custom_vjp_call_p.bind(*moved, call=b_call, fwd=b_fwd, bwd=b_bwd_flat,
+                                  num_consts=num_consts, symbolic_zeros=symbolic_zeros)
+    return outs, [0] * len(outs)
+
+
+custom_vjp_call_p.def_batching(_custom_vjp_call_batch)

@@ -13,6 +13,4 @@ from xjax._src.lax.dot import *  # noqa: F403
 from xjax._src.lax.ad_util import *  # noqa: F403
 from xjax._src.lax.collectives import *  # noqa: F403
 from xjax._src.lax.control_flow import *  # noqa: F403
-import xjax._src.lax._ad_wip  # noqa: F401,E402  (TODO(#3): seed AD rules, moving into the families)
-import xjax._src.lax._batch_wip  # noqa: F401,E402  (TODO(#4): seed batching rules, moving into the families)
 from xjax.lax import linalg as linalg  # noqa: E402

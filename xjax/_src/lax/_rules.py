@@ -234,3 +234,31 @@ def binop(
     if hlo is not None:
         p.def_lowering(hlo_nary(hlo))
     return p
+
+
+# -- derivatives of broadcasting ops --------------------------------------------------------
+
+
+def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
+    """`x` (rank 0, or equal rank with size-1 dims) broadcast to `shape` by lax's rule."""
+    from xjax._src.lax.shape import broadcast_in_dim
+
+    xshape = core.get_aval(x).shape
+    if xshape == shape:
+        return x
+    return broadcast_in_dim(x, shape, () if not xshape else tuple(range(len(shape))))
+
+
+def unbroadcast(aval: ShapedArray, ct: Any) -> Any:
+    """The cotangent of an operand of `aval` that a lax-broadcasting op stretched to `ct`'s
+    shape: summed over the stretched dims (the transpose of `broadcast_to`)."""
+    from xjax._src.lax.reductions import reduce_sum
+    from xjax._src.lax.shape import reshape
+
+    shape = core.get_aval(ct).shape
+    if shape == aval.shape:
+        return ct
+    if not aval.shape:
+        return reduce_sum(ct, tuple(range(len(shape))))
+    axes = tuple(i for i, (a, c) in enumerate(zip(aval.shape, shape)) if a == 1 and c != 1)
+    return reshape(reduce_sum(ct, axes), aval.shape)

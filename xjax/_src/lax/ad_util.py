@@ -8,6 +8,7 @@ from xjax._src import core, dtypes
 from xjax._src import tree as tree_lib
 from xjax._src.core import Primitive
 from xjax._src.interpreters.ad import defjvp_zero
+from xjax._src.interpreters.batching import vectorized_batch
 
 __all__ = ["stop_gradient"]
 
@@ -15,6 +16,7 @@ stop_gradient_p = Primitive("stop_gradient")
 stop_gradient_p.def_abstract_eval(lambda x: x)
 stop_gradient_p.def_lowering(lambda ctx, x: x)
 defjvp_zero(stop_gradient_p)
+stop_gradient_p.def_batching(vectorized_batch(stop_gradient_p))
 
 
 def stop_gradient(x: Any) -> Any:

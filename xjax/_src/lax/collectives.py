@@ -342,3 +342,41 @@ def psum_scatter(x: Any, axis_name: Any, *, scatter_dimension: int = 0, axis_ind
 
     return tree_lib.tree_map(one, total)
 
+
+
+# -- rules for collectives over *other* (outer) axes, and their derivatives ------------------
+
+
+def _shifted_axis_batch(prim: Primitive, axis_params: tuple) -> Any:
+    def rule(vals: Any, dims: Any, **params: Any) -> tuple:
+        (x,), (d,) = vals, dims
+        x = bdim_at_front(x, d, core.get_aval(x).shape[d])
+        new = {**params, **{k: params[k] + 1 for k in axis_params}}
+        return prim.bind(x, **new), 0
+
+    return rule
+
+
+ppermute_p.def_batching(lambda vals, dims, **p: (ppermute_p.bind(vals[0], **p), dims[0]))
+all_gather_p.def_batching(_shifted_axis_batch(all_gather_p, ("axis",)))
+all_to_all_p.def_batching(_shifted_axis_batch(all_to_all_p, ("split_axis", "concat_axis")))
+
+
+def _all_gather_transpose(ct: Any, x: Any, *, axis_name: tuple, axis: int, tiled: bool,
+                          axis_size: int) -> list:
+    from xjax._src.lax.slicing import dynamic_index_in_dim, dynamic_slice_in_dim
+
+    if type(ct) is Zero:
+        return [None]
+    total = psum_p.bind(ct, axis_name=axis_name)
+    idx = axis_index_p.bind(axis_name=axis_name)
+    if tiled:
+        n = x.aval.shape[axis]
+        return [dynamic_slice_in_dim(total, idx * n, n, axis)]
+    return [dynamic_index_in_dim(total, idx, axis, keepdims=False)]
+
+
+deflinear(all_gather_p, _all_gather_transpose)
+deflinear(all_to_all_p, lambda ct, x, *, axis_name, split_axis, concat_axis, axis_size: [
+    all_to_all_p.bind(ct, axis_name=axis_name, split_axis=concat_axis, concat_axis=split_axis,
+                      axis_size=axis_size) if type(ct) is not Zero else None])

@@ -10,6 +10,9 @@ import numpy as np
 
 from xjax._src import core, dtypes
 from xjax._src.core import Primitive, ShapedArray
+from xjax._src.interpreters import ad
+from xjax._src.interpreters.ad import Zero, defjvp_zero, is_undefined
+from xjax._src.interpreters.batching import bdim_at_front, broadcast_batch, vectorized_batch
 from xjax._src.lax._rules import (
     PY_SCALARS,
     binop,
@@ -17,6 +20,7 @@ from xjax._src.lax._rules import (
     compare_op,
     full_like_aval,
     scalars_like,
+    unbroadcast,
     unop,
 )
 
@@ -51,6 +55,20 @@ def imag(x: ArrayLike) -> Array:
     return imag_p.bind(x)
 
 
+# real/imag/complex/conj are linear over the reals; their transposes follow JAX's convention
+# for complex cotangents (ct of real(x) is ct + 0j, of imag(x) is -i ct).
+ad.deflinear(real_p, lambda ct, x: [complex(ct, 0.0)])
+ad.deflinear(imag_p, lambda ct, x: [complex(0.0, _neg(ct))])
+real_p.def_batching(vectorized_batch(real_p))
+imag_p.def_batching(vectorized_batch(imag_p))
+
+
+def _neg(x: Any) -> Any:
+    from xjax._src.lax.elementwise import neg
+
+    return neg(x)
+
+
 def _complex_dtype(*dts: np.dtype) -> np.dtype:
     return dtypes.to_complex_dtype(dts[0])
 
@@ -81,12 +99,32 @@ def _conj_lower(ctx: Any, x: str, *, input_dtype: np.dtype) -> str:
     return ctx.op("stablehlo.complex", [re, neg_im], out, operand_avals=[part, part])
 
 
+def _conj_transpose(ct: Any, x: Any, *, input_dtype: np.dtype) -> list:
+    if dtypes.is_complex(input_dtype):
+        return [conj(ct)]
+    return [real(ct)]
+
+
+ad.deflinear(conj_p, _conj_transpose)
+conj_p.def_batching(vectorized_batch(conj_p))
+
+
 complex_p = binop("complex", _F32_64, "stablehlo.complex", _complex_dtype)
 
 
 def complex(x: ArrayLike, y: ArrayLike) -> Array:
     """Elementwise x + i*y from float32/float64 parts."""
     return complex_p.bind(*scalars_like((x, y)))
+
+
+def _complex_transpose(ct: Any, x: Any, y: Any) -> list:
+    ct_x = unbroadcast(x.aval, real(ct)) if is_undefined(x) else None
+    ct_y = unbroadcast(y.aval, _neg(imag(ct))) if is_undefined(y) else None
+    return [ct_x, ct_y]
+
+
+ad.deflinear(complex_p, _complex_transpose)
+complex_p.def_batching(broadcast_batch(complex_p))
 
 
 # -- conversions ---------------------------------------------------------------------------
@@ -124,6 +162,30 @@ def _convert_lower(ctx: Any, x: str, *, new_dtype: np.dtype, weak_type: bool) ->
     if new_dtype == dtypes.bool_:
         return compare_op(ctx, x, full_like_aval(ctx, 0, aval), aval, "NE")
     return ctx.op("stablehlo.convert", [x], out, operand_avals=[aval])
+
+
+def _convert_jvp(primals: list, tangents: list, *, new_dtype: np.dtype, weak_type: bool):
+    (x,), (t,) = primals, tangents
+    out = convert_element_type_p.bind(x, new_dtype=new_dtype, weak_type=weak_type)
+    if type(t) is Zero or not dtypes.is_inexact(new_dtype):
+        return out, Zero.from_value(out)
+    if core.get_aval(t).dtype == new_dtype:
+        return out, t  # only the weak type changed; tangents are never weak
+    return out, convert_element_type_p.bind(t, new_dtype=new_dtype, weak_type=False)
+
+
+def _convert_transpose(ct: Any, x: Any, *, new_dtype: np.dtype, weak_type: bool) -> list:
+    old = x.aval.dtype
+    if type(ct) is Zero or not dtypes.is_inexact(old):
+        return [None]
+    if core.get_aval(ct).dtype == old:
+        return [ct]
+    return [convert_element_type_p.bind(ct, new_dtype=old, weak_type=False)]  # complex -> real
+
+
+convert_element_type_p.def_jvp(_convert_jvp)
+convert_element_type_p.def_transpose(_convert_transpose)
+convert_element_type_p.def_batching(vectorized_batch(convert_element_type_p))
 
 
 bitcast_convert_type_p = Primitive("bitcast_convert_type")
@@ -169,6 +231,21 @@ def _bitcast_lower(ctx: Any, x: str, *, new_dtype: np.dtype) -> str:
     return ctx.op("stablehlo.bitcast_convert", [x])
 
 
+defjvp_zero(bitcast_convert_type_p)  # as JAX: reinterpreted bits have no derivative
+
+
+def _bitcast_batch(vals: list, dims: list, *, new_dtype: np.dtype) -> tuple[Any, int]:
+    """A wider type consumes the last dimension: keep the batch dim off it."""
+    (x,), (d,) = vals, dims
+    aval = core.get_aval(x)
+    if new_dtype.itemsize > aval.dtype.itemsize and d == aval.ndim - 1:
+        x, d = bdim_at_front(x, d, aval.shape[d]), 0
+    return bitcast_convert_type_p.bind(x, new_dtype=new_dtype), d
+
+
+bitcast_convert_type_p.def_batching(_bitcast_batch)
+
+
 reduce_precision_p = Primitive("reduce_precision")
 
 
@@ -200,3 +277,7 @@ def _reduce_precision_abstract_eval(
 def _reduce_precision_lower(ctx: Any, x: str, *, exponent_bits: int, mantissa_bits: int) -> str:
     attrs = f"exponent_bits = {exponent_bits} : i32, mantissa_bits = {mantissa_bits} : i32"
     return ctx.op("stablehlo.reduce_precision", [x], attrs=attrs)
+
+
+ad.deflinear(reduce_precision_p, lambda ct, x, **params: [reduce_precision_p.bind(ct, **params)])
+reduce_precision_p.def_batching(vectorized_batch(reduce_precision_p))

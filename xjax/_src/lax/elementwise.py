@@ -16,12 +16,17 @@ import numpy as np
 
 from xjax._src import core, dtypes
 from xjax._src.core import Primitive, ShapedArray
+from xjax._src.interpreters import ad
+from xjax._src.interpreters.ad import Zero, defjvp, defjvp_zero, is_undefined
+from xjax._src.interpreters.batching import bdim_at_front, broadcast_batch, vectorized_batch
 from xjax._src.lax import conversions
+from xjax._src.lax import shape as S
 from xjax._src.lax._rules import (
     PY_SCALARS,
     binop,
     broadcast_operand,
     broadcast_operands,
+    broadcast_to,
     check_dtype,
     check_same_dtypes,
     compare_op,
@@ -30,6 +35,7 @@ from xjax._src.lax._rules import (
     scalar_as,
     scalars_like,
     to_bool,
+    unbroadcast,
     unop,
 )
 from xjax._src.lax.conversions import *  # same family, split for size
@@ -429,6 +435,92 @@ def _square_lower(ctx: Any, x: str) -> str:
     return ctx.op("chlo.square", [x])
 
 
+# Derivatives (JAX's formulas; `t` tangent, `ans` the primal output) and batching.
+ad.deflinear(neg_p, lambda ct, x: [neg(ct)])
+for _p in (sign_p, floor_p, ceil_p, round_p, is_finite_p, not_p, population_count_p, clz_p):
+    defjvp_zero(_p)
+defjvp(exp_p, lambda t, ans, x: mul(t, ans))
+defjvp(exp2_p, lambda t, ans, x: mul(mul(t, ans), float(np.log(2))))
+defjvp(log_p, lambda t, ans, x: div(t, x))
+defjvp(log1p_p, lambda t, ans, x: div(t, add(x, 1)))
+defjvp(expm1_p, lambda t, ans, x: mul(t, add(ans, 1)))
+defjvp(tanh_p, lambda t, ans, x: mul(add(t, mul(t, ans)), sub(1, ans)))
+defjvp(logistic_p, lambda t, ans, x: mul(t, mul(ans, sub(1, ans))))
+defjvp(sin_p, lambda t, ans, x: mul(t, cos(x)))
+defjvp(cos_p, lambda t, ans, x: neg(mul(t, sin(x))))
+defjvp(tan_p, lambda t, ans, x: mul(t, add(1, square(ans))))
+defjvp(asin_p, lambda t, ans, x: mul(t, rsqrt(sub(1, square(x)))))
+defjvp(acos_p, lambda t, ans, x: mul(t, neg(rsqrt(sub(1, square(x))))))
+defjvp(atan_p, lambda t, ans, x: div(t, add(1, square(x))))
+defjvp(sinh_p, lambda t, ans, x: mul(t, cosh(x)))
+defjvp(cosh_p, lambda t, ans, x: mul(t, sinh(x)))
+defjvp(asinh_p, lambda t, ans, x: mul(t, rsqrt(add(square(x), 1))))
+defjvp(acosh_p, lambda t, ans, x: mul(t, rsqrt(sub(square(x), 1))))
+defjvp(atanh_p, lambda t, ans, x: mul(reciprocal(add(1, x)), div(t, sub(1, x))))
+defjvp(sqrt_p, lambda t, ans, x: mul(t, div(0.5, ans)))
+defjvp(rsqrt_p, lambda t, ans, x: mul(t, mul(-0.5, div(ans, x))))
+defjvp(cbrt_p, lambda t, ans, x: mul(t, mul(1 / 3, integer_pow(ans, -2))))
+defjvp(square_p, lambda t, ans, x: mul(t, mul(2, x)))
+defjvp(erf_p, lambda t, ans, x: mul(2 / np.sqrt(np.pi), mul(t, exp(neg(square(x))))))
+defjvp(erfc_p, lambda t, ans, x: mul(-2 / np.sqrt(np.pi), mul(t, exp(neg(square(x))))))
+defjvp(erf_inv_p, lambda t, ans, x: mul(np.sqrt(np.pi) / 2, mul(t, exp(square(ans)))))
+defjvp(lgamma_p, lambda t, ans, x: mul(t, digamma(x)))
+defjvp(digamma_p, lambda t, ans, x: mul(t, _trigamma(x)))
+
+
+def _replace_zero(x: Any) -> Any:
+    """x with its zeros replaced by ones (keeps divisions in derivatives finite)."""
+    return add(x, convert_element_type(eq(x, 0), core.get_aval(x).dtype))
+
+
+def _abs_jvp(t: Any, ans: Any, x: Any) -> Any:
+    dt = core.get_aval(x).dtype
+    if dtypes.is_complex(dt):  # d|x| = Re(conj(x) dx) / |x|
+        return real(mul(t, div(conj(x), _replace_zero(convert_element_type(ans, dt)))))
+    return select_n(ge(x, 0), neg(t), t)  # JAX's choice: slope +1 at 0
+
+
+defjvp(abs_p, _abs_jvp)
+
+# Bernoulli-number coefficients of trigamma's asymptotic series: sum_k B_2k / z^(2k+1).
+_TRIGAMMA_SERIES = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)
+
+
+def _trigamma(x: Any) -> Any:
+    """polygamma(1, x), the derivative of digamma, as lax ops (so that it differentiates too).
+
+    Reflection psi1(x) = pi^2 / sin^2(pi x) - psi1(1 - x) below 1/2, then the recurrence
+    psi1(z) = 1 / z^2 + psi1(z + 1) up to z + 8 and the asymptotic series there (|err| < 1e-14).
+    No polygamma primitive exists in xjax yet: JAX differentiates digamma through polygamma_p.
+    """
+    reflect = lt(x, 0.5)
+    z = select_n(reflect, x, sub(1, x))  # z >= 1/2
+    acc = integer_pow(z, -2)
+    for k in range(1, 8):
+        acc = add(acc, integer_pow(add(z, float(k)), -2))
+    w = add(z, 8.0)
+    inv, inv2 = reciprocal(w), integer_pow(w, -2)
+    series, power = add(inv, mul(0.5, inv2)), mul(inv, inv2)
+    for c in _TRIGAMMA_SERIES:
+        series = add(series, mul(c, power))
+        power = mul(power, inv2)
+    safe_x = select_n(reflect, _full_like(x, 0.25), x)  # no inf/nan in the unused branch
+    reflected = sub(div(np.pi**2, square(sin(mul(np.pi, safe_x)))), add(acc, series))
+    return select_n(reflect, add(acc, series), reflected)
+
+
+def _full_like(x: Any, value: float) -> Any:
+    aval = core.get_aval(x)
+    return broadcast_to(np.asarray(value, aval.dtype), aval.shape)
+
+
+for _p in (neg_p, sign_p, floor_p, ceil_p, round_p, is_finite_p, exp_p, exp2_p, log_p, log1p_p,
+           expm1_p, tanh_p, logistic_p, sin_p, cos_p, tan_p, asin_p, acos_p, atan_p, sinh_p,
+           cosh_p, asinh_p, acosh_p, atanh_p, sqrt_p, rsqrt_p, cbrt_p, abs_p, square_p, erf_p,
+           erfc_p, erf_inv_p, lgamma_p, digamma_p, not_p, population_count_p, clz_p):
+    _p.def_batching(vectorized_batch(_p))
+
+
 # -- integer_pow, conj, copy ---------------------------------------------------------------
 
 integer_pow_p = Primitive("integer_pow")
@@ -475,9 +567,23 @@ def _integer_pow_lower(ctx: Any, x: str, *, y: int) -> str:
     return acc
 
 
+def _integer_pow_jvp(t: Any, ans: Any, x: Any, *, y: int) -> Any:
+    if y == 0:
+        return Zero.from_value(ans)
+    if y == 1:
+        return t
+    return mul(t, mul(y, x if y == 2 else integer_pow(x, y - 1)))
+
+
+defjvp(integer_pow_p, _integer_pow_jvp)
+integer_pow_p.def_batching(vectorized_batch(integer_pow_p))
+
+
 copy_p = Primitive("copy")
 copy_p.def_abstract_eval(lambda x: x)
 copy_p.def_lowering(lambda ctx, x: x)
+ad.deflinear(copy_p, lambda ct, x: [copy_p.bind(ct)])
+copy_p.def_batching(vectorized_batch(copy_p))
 
 
 def copy(x: ArrayLike) -> Array:
@@ -608,6 +714,112 @@ max_p.def_lowering(_minmax_lower("stablehlo.maximum", "GT"))
 min_p.def_lowering(_minmax_lower("stablehlo.minimum", "LT"))
 
 
+# Derivatives and batching of the binary ops. Tangents of a rank-0 (or size-1) operand are
+# broadcast to the output; transposes sum cotangents back (`unbroadcast`).
+
+
+def _add_jvp(primals: list, tangents: list) -> tuple[Any, Any]:
+    x, y = primals
+    tx, ty = tangents
+    out = add_p.bind(x, y)
+    if type(tx) is Zero and type(ty) is Zero:
+        return out, Zero.from_value(out)
+    if type(tx) is Zero or type(ty) is Zero:
+        t = ty if type(tx) is Zero else tx
+        return out, broadcast_to(t, core.get_aval(out).shape)
+    return out, add_p.bind(tx, ty)
+
+
+def _sub_jvp(primals: list, tangents: list) -> tuple[Any, Any]:
+    x, y = primals
+    tx, ty = tangents
+    out = sub_p.bind(x, y)
+    if type(tx) is Zero and type(ty) is Zero:
+        return out, Zero.from_value(out)
+    if type(ty) is Zero:
+        return out, broadcast_to(tx, core.get_aval(out).shape)
+    if type(tx) is Zero:
+        return out, broadcast_to(neg(ty), core.get_aval(out).shape)
+    return out, sub_p.bind(tx, ty)
+
+
+def _linear_binary_transpose(sign_y: bool) -> Any:
+    def rule(ct: Any, x: Any, y: Any) -> list:
+        if type(ct) is Zero:
+            return [None, None]
+        ct_x = unbroadcast(x.aval, ct) if is_undefined(x) else None
+        ct_y = unbroadcast(y.aval, neg(ct) if sign_y else ct) if is_undefined(y) else None
+        return [ct_x, ct_y]
+
+    return rule
+
+
+add_p.def_jvp(_add_jvp)
+add_p.def_transpose(_linear_binary_transpose(False))
+sub_p.def_jvp(_sub_jvp)
+sub_p.def_transpose(_linear_binary_transpose(True))
+
+
+def _mul_transpose(ct: Any, x: Any, y: Any) -> list:
+    if type(ct) is Zero:
+        return [None, None]
+    if is_undefined(x):
+        assert not is_undefined(y), "mul is linear in one operand only"
+        return [unbroadcast(x.aval, mul_p.bind(ct, y)), None]
+    return [None, unbroadcast(y.aval, mul_p.bind(x, ct))]
+
+
+defjvp(mul_p, lambda t, ans, x, y: mul_p.bind(t, y), lambda t, ans, x, y: mul_p.bind(x, t))
+mul_p.def_transpose(_mul_transpose)
+
+
+def _div_transpose(ct: Any, x: Any, y: Any) -> list:
+    assert is_undefined(x) and not is_undefined(y), "div is linear in its numerator only"
+    if type(ct) is Zero:
+        return [None, None]
+    return [unbroadcast(x.aval, div_p.bind(ct, y)), None]
+
+
+defjvp(
+    div_p,
+    lambda t, ans, x, y: div_p.bind(t, y),
+    lambda t, ans, x, y: mul(mul(neg(t), x), integer_pow(y, -2)),
+)
+div_p.def_transpose(_div_transpose)
+defjvp(
+    rem_p,
+    lambda t, ans, x, y: broadcast_to(t, core.get_aval(ans).shape),
+    lambda t, ans, x, y: mul(neg(t), mul(sign(div(x, y)), floor(abs(div(x, y))))),
+)
+
+
+def _balanced_eq(x: Any, z: Any, y: Any) -> Any:
+    """1 where x == z != y, 1/2 where x == y == z, else 0: max/min ties split the tangent."""
+    dt = core.get_aval(z).dtype
+    hit = convert_element_type(eq(x, z), dt)
+    return div(hit, add(convert_element_type(eq(y, z), dt), 1))
+
+
+for _p in (max_p, min_p):
+    defjvp(
+        _p,
+        lambda t, ans, x, y: mul(t, _balanced_eq(x, ans, y)),
+        lambda t, ans, x, y: mul(t, _balanced_eq(y, ans, x)),
+    )
+defjvp(
+    atan2_p,
+    lambda t, ans, x, y: mul(t, div(y, add(square(x), square(y)))),
+    lambda t, ans, x, y: mul(t, div(neg(x), add(square(x), square(y)))),
+)
+# nextafter: JAX registers no rule; its output is piecewise constant, so zero is the derivative.
+for _p in (nextafter_p, and_p, or_p, xor_p, shift_left_p, shift_right_logical_p,
+           shift_right_arithmetic_p):
+    defjvp_zero(_p)
+for _p in (add_p, sub_p, mul_p, div_p, rem_p, max_p, min_p, atan2_p, nextafter_p, and_p, or_p,
+           xor_p, shift_left_p, shift_right_logical_p, shift_right_arithmetic_p):
+    _p.def_batching(broadcast_batch(_p))
+
+
 # -- pow -----------------------------------------------------------------------------------
 
 
@@ -648,6 +860,26 @@ def _pow_lower(ctx: Any, x: str, y: str) -> str:
     return ctx.op("stablehlo.power", [x, y], operand_avals=[xa, xa])
 
 
+def _pow_jvp_x(t: Any, ans: Any, x: Any, y: Any) -> Any:
+    dt = core.get_aval(x).dtype
+    if dtypes.is_integer(core.get_aval(y).dtype):  # y * x^(y-1), exactly 0 where y == 0
+        shape = core.get_aval(ans).shape
+        y = broadcast_to(y, shape)
+        jac = mul(convert_element_type(y, dt), pow(x, sub(y, 1)))
+        jac = select_n(eq(y, 0), jac, _full_like(jac, 0))
+    else:
+        jac = mul(y, pow(x, sub(y, 1)))
+    return mul(t, jac)
+
+
+def _pow_jvp_y(t: Any, ans: Any, x: Any, y: Any) -> Any:
+    return mul(t, mul(log(_replace_zero(x)), ans))
+
+
+defjvp(pow_p, _pow_jvp_x, _pow_jvp_y)
+pow_p.def_batching(broadcast_batch(pow_p))
+
+
 # -- comparisons ---------------------------------------------------------------------------
 
 
@@ -672,6 +904,9 @@ lt_p = _cmp("lt", "LT", ORD)
 le_p = _cmp("le", "LE", ORD)
 gt_p = _cmp("gt", "GT", ORD)
 ge_p = _cmp("ge", "GE", ORD)
+for _p in (eq_p, ne_p, lt_p, le_p, gt_p, ge_p):
+    defjvp_zero(_p)
+    _p.def_batching(broadcast_batch(_p))
 
 
 def eq(x: ArrayLike, y: ArrayLike) -> Array:
@@ -774,6 +1009,52 @@ def _select_tree(ctx: Any, which: str, w_aval: ShapedArray, cases: list, offset:
     return ctx.op("stablehlo.select", [pred, lo, hi], out, operand_avals=[pred_aval, out, out])
 
 
+def _select_n_jvp(primals: list, tangents: list) -> tuple[Any, Any]:
+    which, *cases = primals
+    out = select_n_p.bind(which, *cases)
+    ts = tangents[1:]
+    if all(type(t) is Zero for t in ts):
+        return out, Zero.from_value(out)
+    return out, select_n_p.bind(which, *map(ad.instantiate, ts))
+
+
+def _select_n_transpose(ct: Any, which: Any, *cases: Any) -> list:
+    assert not is_undefined(which), "select_n is not linear in `which`"
+    if type(ct) is Zero:
+        return [None] * (len(cases) + 1)
+    zeros = _full_like(ct, 0)
+    out: list = [None]
+    for i, c in enumerate(cases):
+        if not is_undefined(c):
+            out.append(None)
+        elif core.get_aval(which).dtype == dtypes.bool_:
+            out.append(select_n_p.bind(which, ct, zeros) if i == 0 else select_n_p.bind(which, zeros, ct))
+        else:
+            pick = eq(which, np.asarray(i, core.get_aval(which).dtype))
+            out.append(select_n_p.bind(pick, zeros, ct))
+    return out
+
+
+def _select_n_batch(vals: list, dims: list) -> tuple[Any, int]:
+    which, *cases = vals
+    wd, *cds = dims
+    if wd is None and not core.get_aval(which).shape and all(d == cds[0] for d in cds):
+        return select_n_p.bind(which, *cases), cds[0]  # scalar `which`, cases mapped alike
+    size = next(core.get_aval(v).shape[d] for v, d in zip(vals, dims) if d is not None)
+    cases = [bdim_at_front(c, d, size) for c, d in zip(cases, cds)]
+    case_shape = core.get_aval(cases[0]).shape
+    if wd is not None or core.get_aval(which).shape:
+        which = bdim_at_front(which, wd, size)
+        if core.get_aval(which).shape != case_shape:  # a scalar `which` per example
+            which = S.broadcast_in_dim(which, case_shape, (0,))
+    return select_n_p.bind(which, *cases), 0
+
+
+select_n_p.def_jvp(_select_n_jvp)
+select_n_p.def_transpose(_select_n_transpose)
+select_n_p.def_batching(_select_n_batch)
+
+
 clamp_p = Primitive("clamp")
 
 
@@ -805,3 +1086,44 @@ def _clamp_abstract_eval(lo: ShapedArray, x: ShapedArray, hi: ShapedArray) -> Sh
 def _clamp_lower(ctx: Any, lo: str, x: str, hi: str) -> str:
     names, avals = broadcast_operands(ctx, (lo, x, hi))
     return ctx.op("stablehlo.clamp", names, operand_avals=avals)
+
+
+def _clamp_jvp_rule(pred: Any) -> Any:
+    """The tangent of one clamp operand passes where `pred(lo, x, hi)` holds (JAX's rule)."""
+
+    def rule(t: Any, ans: Any, lo: Any, x: Any, hi: Any) -> Any:
+        t = broadcast_to(t, core.get_aval(ans).shape)
+        return select_n(pred(lo, x, hi), _full_like(t, 0), t)
+
+    return rule
+
+
+defjvp(
+    clamp_p,
+    _clamp_jvp_rule(lambda lo, x, hi: bitwise_and(gt(lo, x), lt(lo, hi))),
+    _clamp_jvp_rule(lambda lo, x, hi: bitwise_and(gt(x, lo), lt(x, hi))),
+    _clamp_jvp_rule(lambda lo, x, hi: lt(hi, x)),
+)
+
+
+def _clamp_batch(vals: list, dims: list) -> tuple[Any, int]:
+    """Bounds are scalars or shaped like the operand: unmapped scalar bounds stay scalars, any
+    other bound is moved/broadcast to the operand's batched shape, batch dim in front."""
+    (lo, x, hi), (lod, xd, hid) = vals, dims
+    scalar = lambda v, d: d is None and not core.get_aval(v).shape
+    if scalar(lo, lod) and scalar(hi, hid):
+        return clamp_p.bind(lo, x, hi), xd
+    size = next(core.get_aval(v).shape[d] for v, d in zip(vals, dims) if d is not None)
+    x = bdim_at_front(x, xd, size)
+    shape = core.get_aval(x).shape
+    bounds = []
+    for b, d in ((lo, lod), (hi, hid)):
+        if not scalar(b, d):
+            b = bdim_at_front(b, d, size)
+            if core.get_aval(b).shape != shape:  # a scalar bound per example
+                b = S.broadcast_in_dim(b, shape, (0,))
+        bounds.append(b)
+    return clamp_p.bind(bounds[0], x, bounds[1]), 0
+
+
+clamp_p.def_batching(_clamp_batch)
