@@ -2,7 +2,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test demo venv bench clean
+.PHONY: test test-slow test-all demo venv bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -11,7 +11,14 @@ $(BIN)/python:
 venv: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 
+# The default run skips tests marked `slow` (heavy oracle sweeps); CI runs those too.
 test: venv
+	$(BIN)/python -m pytest -q -n 2 -m "not slow" tests
+
+test-slow: venv
+	$(BIN)/python -m pytest -q -n 2 -m slow tests
+
+test-all: venv
 	$(BIN)/python -m pytest -q -n 2 tests
 
 demo: venv

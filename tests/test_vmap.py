@@ -116,3 +116,11 @@ def test_grad_through_all_gather_under_vmap():
     g = xjax.vmap(xjax.grad(f), axis_name="i")(x)
     # every member's loss includes every member's squares: d/dv = 2 v * (number of members)
     np.testing.assert_allclose(np.asarray(g), 2 * x * 3, rtol=1e-6)
+
+
+def test_none_arguments_are_empty_nodes():
+    x = np.arange(6, dtype=np.float32).reshape(3, 2)
+    y = np.ones((3, 2), np.float32)
+    for in_axes in ((0, None, 0), 0):
+        out = xjax.vmap(lambda a, n, b: a + b, in_axes=in_axes)(x, None, y)
+        np.testing.assert_allclose(np.asarray(out), x + y)

@@ -39,6 +39,8 @@ from xjax._src.xla.client import (
     process_index as process_index,
 )
 from xjax import numpy as numpy
+from xjax import random as random
+from xjax import nn as nn
 from xjax import lax as lax
 from xjax import tree_util as tree_util
 from xjax import tree as tree

@@ -198,11 +198,21 @@ def value_and_grad(
 
         one = core.TypedScalar(1, core.get_aval(out).dtype, False)
         ct = broadcast_in_dim_p.bind(one, shape=(), broadcast_dimensions=())
-        grads = vjp_fn(ct)
+        grads = tree_lib.tree_map(_like_primal, vjp_fn(ct), dyn_args)
         g = grads[0] if isinstance(argnums, int) else grads
         return ((out, aux), g) if has_aux else (out, g)
 
     return value_and_grad_f
+
+
+def _like_primal(g: Any, p: Any) -> Any:
+    """Gradients carry their primal's weak type (as in JAX: grad(f)(0.3) is weakly typed)."""
+    pa, ga = core.get_aval(p), core.get_aval(g)
+    if pa.weak_type and not ga.weak_type and pa.dtype == ga.dtype:
+        from xjax._src.lax.elementwise import convert_element_type
+
+        return convert_element_type(g, ga.dtype, weak_type=True)
+    return g
 
 
 def _check_scalar(out: Any, fun: Callable, holomorphic: bool) -> None:

@@ -14,15 +14,18 @@ from xjax._src.util import fn_name
 
 
 def _axes_per_leaf(prefix: Any, tree: Any, what: str, fun: Callable) -> list:
+    """One axis (int or None) per leaf of `tree` (whose None nodes have no leaves)."""
     try:
         full = optree.tree_broadcast_prefix(prefix, tree, none_is_leaf=True, namespace="xjax")
+        axes = optree.tree_leaves(full, none_is_leaf=True, namespace="xjax")
+        values = optree.tree_leaves(tree, none_is_leaf=True, namespace="xjax")
+        leaves = [a for a, v in zip(axes, values) if v is not None]  # None values carry no leaf
     except ValueError as e:
         raise ValueError(
             f"vmap {what} specification must be a tree prefix of the corresponding value, got "
             f"specification {prefix!r} for value tree {tree_lib.tree_structure(tree)} "
             f"(function {fn_name(fun)}): {e}"
         ) from None
-    leaves = optree.tree_leaves(full, none_is_leaf=True, namespace="xjax")
     for a in leaves:
         if a is not None and not isinstance(a, int):
             raise TypeError(f"vmap {what} must be an int, None, or a (nested) container of them; got {a!r}")

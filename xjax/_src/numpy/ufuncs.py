@@ -17,6 +17,7 @@ import numpy as np
 from xjax._src import core, dtypes
 from xjax._src.array import Array, from_host
 from xjax._src.lax import elementwise as lax
+from xjax._src.custom_derivatives import custom_jvp
 from xjax._src.numpy.util import (
     check_arraylike,
     promote_shapes,
@@ -525,6 +526,10 @@ def _wrap_between(x: Any, a: float) -> Any:
     return lax.sub(r, _c(x, a))
 
 
+def _finite_or_zero(x: Any) -> Any:
+    return _where(lax.is_finite(x), x, _c(x, 0))
+
+
 def _logaddexp(name: str, exp_fn: Callable, scale: float | None) -> Callable:
     def fn(x1: Any, x2: Any, /) -> Any:
         x1, x2 = _promote(f"jnp.{name}", x1, x2, how="inexact")
@@ -538,9 +543,30 @@ def _logaddexp(name: str, exp_fn: Callable, scale: float | None) -> Callable:
             out = lax.add(amax, scaled(lax.log1p(exp_fn(delta))))
             wrap = np.pi if scale is None else np.pi / np.log(2)
             return lax.complex(lax.real(out), _wrap_between(lax.imag(out), wrap))
+        return real(x1, x2)
+
+    @custom_jvp
+    def real(x1: Any, x2: Any) -> Any:
+        amax = lax.max(x1, x2)
         delta = lax.sub(x1, x2)
-        r = lax.add(amax, scaled(lax.log1p(exp_fn(lax.neg(lax.abs(delta))))))
+        r = lax.add(amax, scaled_(lax.log1p(exp_fn(lax.neg(lax.abs(delta))))))
         return _where(lax.ne(delta, delta), lax.add(x1, x2), r)
+
+    def scaled_(v: Any) -> Any:
+        return v if scale is None else lax.mul(_c(v, scale), v)
+
+    @real.defjvp
+    def _jvp(primals: Any, tangents: Any) -> Any:
+        # JAX's rule: d out / d x_i = base ** (x_i - out), with infinities replaced by 0 so that
+        # equal inputs split the derivative evenly
+        x1, x2 = primals
+        t1, t2 = tangents
+        out = real(x1, x2)
+
+        def weight(x: Any) -> Any:
+            return exp_fn(lax.sub(_finite_or_zero(x), _finite_or_zero(out)))
+
+        return out, lax.add(lax.mul(t1, weight(x1)), lax.mul(t2, weight(x2)))
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"xjax implementation of `numpy.{name}` (overflow-safe)."
