@@ -1,8 +1,4 @@
-"""Fit a linear model with a jit-compiled gradient step and print the loss curve.
-
-The gradient of the mean squared error is written out by hand until `xjax.grad` lands
-(issue #3); then `step` becomes `jit(lambda p, x, y: ... grad(loss)(p, x, y) ...)`.
-"""
+"""Fit a linear model with a jit(grad(...)) step and print the loss curve."""
 
 from __future__ import annotations
 
@@ -23,11 +19,8 @@ def loss(w: xjax.Array, b: xjax.Array, x: xjax.Array, y: xjax.Array) -> xjax.Arr
 @xjax.jit
 def step(w: xjax.Array, b: xjax.Array, x: xjax.Array, y: xjax.Array, lr: float):
     """One gradient-descent step on `loss`; returns the new parameters and the loss."""
-    n = x.shape[0]
-    err = jnp.dot(x, w) + b - y  # (n,)
-    grad_w = 2.0 / n * jnp.dot(x.T, err)  # (d,)
-    grad_b = 2.0 / n * jnp.sum(err)
-    return w - lr * grad_w, b - lr * grad_b, jnp.mean(err * err)
+    value, (grad_w, grad_b) = xjax.value_and_grad(loss, argnums=(0, 1))(w, b, x, y)
+    return w - lr * grad_w, b - lr * grad_b, value
 
 
 def main() -> None:
