@@ -11,7 +11,7 @@ import numpy as np
 
 from xjax._src import core, dtypes
 from xjax._src import tree as tree_lib
-from xjax._src.array import Array, common_device, default_sharding, from_host, to_array, to_device
+from xjax._src.array import Array, _default_device, common_device, from_host, to_array, to_device
 from xjax._src.config import _x64, config, x64_enabled
 from xjax._src.core import ClosedJaxpr, ShapedArray
 from xjax._src.interpreters import lowering
@@ -23,12 +23,6 @@ from xjax._src.xla import execute as xla
 
 _PY = (bool, int, float, complex)
 _flatten = tree_lib.flatten
-_default_sharding: list = []
-
-
-def _init_default() -> Any:
-    _default_sharding.append(default_sharding())
-    return _default_sharding[0]
 
 
 class ShapeDtypeStruct:
@@ -112,6 +106,8 @@ class _Entry(NamedTuple):
     const_bufs: list
     out_avals: list
     out_tree: Any
+    execute: Any  # the jaxlib entry point and result handlers, unwrapped for the hot path
+    handlers: list
 
 
 class _Traced(NamedTuple):
@@ -166,6 +162,7 @@ class JitWrapped:
         self._donate_argnums, _ = self._resolve(donate_argnums, donate_argnames)
         self._cache: dict[Any, _Entry] = {}
         self._trace_cache: dict[Any, _Traced] = {}
+        self._checked = False  # set once an argument on another device was seen
 
     def _resolve(self, nums: Any, names: Any) -> tuple[tuple[int, ...], tuple[str, ...]]:
         nums = () if nums is None else (nums,) if isinstance(nums, int) else tuple(nums)
@@ -278,7 +275,8 @@ class JitWrapped:
             (to_device(c, device) if type(c) is Array else from_host(c, device=device))._buf
             for c in traced.hoisted
         ]
-        return _Entry(exe, const_bufs, traced.closed.out_avals, traced.out_tree)
+        return _Entry(exe, const_bufs, traced.closed.out_avals, traced.out_tree, exe._execute,
+                      exe._handlers)
 
     # -- calling -------------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -291,21 +289,20 @@ class JitWrapped:
         leaves, in_tree = _flatten((args, kwargs))
         if core._ctx.trace is not core.eval_trace:
             return self._bind(leaves, in_tree, statics)
+        if self._checked and any(
+            type(x) is Array and x.device != _default_device() for x in leaves
+        ):
+            return self._call_elsewhere(leaves, in_tree, statics, [in_tree, statics, _x64[0]]
+                                        + [_abstractify(x) for x in leaves])
         key = [in_tree, statics, _x64[0]]
         bufs = []
-        default = _default_sharding[0] if _default_sharding else _init_default()
-        elsewhere = False
         for x in leaves:
             if type(x) is Array:
                 key.append(x.aval)
-                b = x._buf
-                elsewhere = elsewhere or b._sharding is not default
-                bufs.append(b)
+                bufs.append(x._buf)
             else:
                 key.append(type(x) if type(x) in _PY else _abstractify(x))
                 bufs.append(to_array(x)._buf)
-        if elsewhere:
-            return self._call_elsewhere(leaves, in_tree, statics, key)
         key = tuple(key)
         entry = self._cache.get(key)
         if entry is None:
@@ -313,8 +310,13 @@ class JitWrapped:
         if entry.const_bufs:
             bufs = entry.const_bufs + bufs
         try:
-            outs = entry.exe(bufs)
+            outs = entry.execute(bufs).consume_with_handlers(entry.handlers)
         except xla_client.XlaRuntimeError as e:
+            # Arguments on another device are rejected by the runtime (never run on the wrong
+            # device), so the device check costs nothing on the fast path.
+            if "is on device" in str(e):
+                self._checked = True  # from now on check placement before running
+                return self._call_elsewhere(leaves, in_tree, statics, list(key))
             raise _runtime_error(self._name, e) from e
         return entry.out_tree.unflatten([Array(b, a) for b, a in zip(outs, entry.out_avals)])
 

@@ -226,11 +226,6 @@ def _default_device() -> Any:
     return _default[0]
 
 
-def default_sharding() -> Any:
-    """The interned jaxlib sharding of the default device (buffers there carry this object)."""
-    return xla.single_device_sharding(_default_device())
-
-
 def common_device(arrays: list, what: str) -> Any:
     """The device a computation on `arrays` runs on: the one non-default device among them.
 

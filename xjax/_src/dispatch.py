@@ -9,21 +9,23 @@ from xjax._src.array import (
     Array,
     _default_device,
     common_device,
-    default_sharding,
     to_array,
     to_device,
 )
 from xjax._src.core import Jaxpr, JaxprEqn, Var
 from xjax._src.interpreters.lowering import lower_jaxpr
 from xjax._src.xla import execute as xla
+from xjax._src.xla.client import XlaRuntimeError
 
 
 class _Compiled:
-    __slots__ = ("exe", "out_avals")
+    __slots__ = ("exe", "out_avals", "execute", "handlers")
 
     def __init__(self, exe: xla.Executable, out_avals: list):
         self.exe = exe
         self.out_avals = out_avals
+        self.execute = exe._execute  # unwrapped for the hot path
+        self.handlers = exe._handlers
 
 
 _cache: dict[Any, _Compiled] = {}
@@ -42,21 +44,15 @@ def _compile(prim: core.Primitive, avals: tuple, params: dict, device: Any) -> _
 def apply_primitive(prim: core.Primitive, args: Sequence[Any], params: dict) -> Any:
     """Runs `prim` on concrete arguments (Arrays, numpy values, Python scalars)."""
     bufs, avals = [], [prim]
-    default = _default_sharding[0] if _default_sharding else _init_default()
-    elsewhere = False
     for a in args:
         if type(a) is not Array:
             if isinstance(a, core.Tracer):
                 raise core.escaped_tracer_error(a, f"primitive {prim.name}")
             a = to_array(a)
-        b = a._buf
-        elsewhere = elsewhere or b._sharding is not default
-        bufs.append(b)
+        bufs.append(a._buf)
         avals.append(a.aval)
     if params:
         avals.extend(params.items())
-    if elsewhere:
-        return _apply_elsewhere(prim, args, params)
     key = tuple(avals)
     try:
         entry = _cache.get(key)
@@ -66,18 +62,16 @@ def apply_primitive(prim: core.Primitive, args: Sequence[Any], params: dict) -> 
         entry = _compile(prim, tuple(a.aval for a in map(_as_array, args)), params, _default_device())
         if key is not None:
             _cache[key] = entry
-    outs = entry.exe(bufs)
+    try:
+        outs = entry.execute(bufs).consume_with_handlers(entry.handlers)
+    except XlaRuntimeError as e:
+        # arguments on another device are rejected by the runtime: run there instead
+        if "is on device" in str(e):
+            return _apply_elsewhere(prim, args, params)
+        raise
     if prim.multiple_results:
         return [Array(b, a) for b, a in zip(outs, entry.out_avals)]
     return Array(outs[0], entry.out_avals[0])
-
-
-_default_sharding: list = []
-
-
-def _init_default() -> Any:
-    _default_sharding.append(default_sharding())
-    return _default_sharding[0]
 
 
 def _apply_elsewhere(prim: core.Primitive, args: Sequence[Any], params: dict) -> Any:
