@@ -23,6 +23,9 @@ from xjax._src.xla import execute as xla
 
 _PY = (bool, int, float, complex)
 _flatten = tree_lib.flatten
+_ctx = core._ctx
+_eval_trace = core.eval_trace
+_Array = Array
 
 
 class ShapeDtypeStruct:
@@ -163,6 +166,7 @@ class JitWrapped:
         self._cache: dict[Any, _Entry] = {}
         self._trace_cache: dict[Any, _Traced] = {}
         self._checked = False  # set once an argument on another device was seen
+        self._has_statics = bool(self._static_argnums or self._static_argnames)
 
     def _resolve(self, nums: Any, names: Any) -> tuple[tuple[int, ...], tuple[str, ...]]:
         nums = () if nums is None else (nums,) if isinstance(nums, int) else tuple(nums)
@@ -282,12 +286,12 @@ class JitWrapped:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if config.jax_disable_jit:
             return self._fun(*args, **kwargs)
-        if self._static_argnums or self._static_argnames:
+        if self._has_statics:
             args, kwargs, statics = self._split(args, kwargs)
         else:
             statics = ()
         leaves, in_tree = _flatten((args, kwargs))
-        if core._ctx.trace is not core.eval_trace:
+        if _ctx.trace is not _eval_trace:
             return self._bind(leaves, in_tree, statics)
         if self._checked and any(
             type(x) is Array and x.device != _default_device() for x in leaves
@@ -297,7 +301,7 @@ class JitWrapped:
         key = [in_tree, statics, _x64[0]]
         bufs = []
         for x in leaves:
-            if type(x) is Array:
+            if type(x) is _Array:
                 key.append(x.aval)
                 bufs.append(x._buf)
             else:
@@ -318,7 +322,7 @@ class JitWrapped:
                 self._checked = True  # from now on check placement before running
                 return self._call_elsewhere(leaves, in_tree, statics, list(key))
             raise _runtime_error(self._name, e) from e
-        return entry.out_tree.unflatten([Array(b, a) for b, a in zip(outs, entry.out_avals)])
+        return entry.out_tree.unflatten(list(map(_Array, outs, entry.out_avals)))
 
     def _call_elsewhere(self, leaves: list, in_tree: Any, statics: tuple, key: list) -> Any:
         """Slow path: some argument lives on a non-default device; compile and run there."""

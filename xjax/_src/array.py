@@ -74,8 +74,11 @@ class Array:
 
     def block_until_ready(self) -> Array:
         """Waits until the value is computed; returns self."""
-        self._check_alive()
-        self._buf.block_until_ready()
+        try:
+            self._buf.block_until_ready()
+        except Exception:
+            self._check_alive()  # a clear error for deleted/donated arrays
+            raise
         return self
 
     def is_ready(self) -> bool:
