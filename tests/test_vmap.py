@@ -124,3 +124,25 @@ def test_none_arguments_are_empty_nodes():
     for in_axes in ((0, None, 0), 0):
         out = xjax.vmap(lambda a, n, b: a + b, in_axes=in_axes)(x, None, y)
         np.testing.assert_allclose(np.asarray(out), x + y)
+
+
+def test_pairwise_distances_and_per_example_grads_match_jax(oracle):
+    from tests.oracle import assert_matches
+
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((4, 3)).astype(np.float32)
+    b = rng.standard_normal((5, 3)).astype(np.float32)
+    w = rng.standard_normal((3, 2)).astype(np.float32)
+    code = (
+        "dist = lambda x, y: jnp.sum((x - y) ** 2)\n"
+        "pair = jax.vmap(jax.vmap(dist, in_axes=(None, 0)), in_axes=(0, None))(a, b)\n"
+        "loss = lambda w, x: jnp.sum(jnp.tanh(x @ w) ** 2)\n"
+        "pex = jax.jit(jax.vmap(jax.grad(loss), in_axes=(None, 0)))(w, a)\n"
+        "out = (pair, pex)"
+    )
+    want = oracle.exec(code, a=a, b=b, w=w)
+    dist = lambda x, y: jnp.sum((x - y) ** 2)  # noqa: E731
+    pair = xjax.vmap(xjax.vmap(dist, in_axes=(None, 0)), in_axes=(0, None))(a, b)
+    loss = lambda w, x: jnp.sum(jnp.tanh(x @ w) ** 2)  # noqa: E731
+    pex = xjax.jit(xjax.vmap(xjax.grad(loss), in_axes=(None, 0)))(w, a)
+    assert_matches((pair, pex), want, rtol=1e-5, atol=1e-5)
