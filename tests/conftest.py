@@ -5,9 +5,20 @@ JAX in a worker process instead. The guard blames the first test after which `ja
 `sys.modules` (this works under xdist too) and fails the session if it is there at the end.
 """
 
+import os
 import sys
 
 import pytest
+
+# The suite compiles thousands of small XLA programs. XLA's CPU backend optimisation level (LLVM's
+# -O) sets how long each compile takes (2-3x) and none of the HLO semantics under test; the oracle
+# worker inherits the environment, so both libraries compile alike. XJAX_TEST_XLA_OPT_LEVEL
+# overrides the level (e.g. 2 to test the default code generation).
+if "xla_backend_optimization_level" not in os.environ.get("XLA_FLAGS", ""):
+    _level = os.environ.get("XJAX_TEST_XLA_OPT_LEVEL", "0")
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "") + f" --xla_backend_optimization_level={_level}"
+    ).strip()
 
 from tests.oracle import oracle  # noqa: F401  (the session fixture)
 from xjax._src.config import config

@@ -305,8 +305,10 @@ def test_dot_product_attention_low_precision(oracle):
 
 def test_jit_vmap_compose():
     x = xnp.linspace(-3, 3, 12).reshape(3, 4)
+    # gelu's tanh form cancels for x < -2: compiled and eager differ there by a few float32 ulps
+    # of the operands (atol).
     np.testing.assert_allclose(np.asarray(xjax.jit(xnn.gelu)(x)), np.asarray(xnn.gelu(x)),
-                               rtol=1e-6)
+                               rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(np.asarray(xjax.vmap(xnn.softmax)(x)),
                                np.asarray(xnn.softmax(x, axis=-1)), rtol=1e-6)
     g = xjax.jit(xjax.grad(lambda v: xnn.relu(v).sum()))(xnp.array([-1.0, 0.0, 1.0]))
