@@ -15,7 +15,6 @@ import xjax.numpy as xnp
 import xjax.random as xrandom
 from tests.oracle import assert_matches
 from tests.test_random import _check
-from xjax._src.random_gamma_grad import random_gamma_grad
 
 KS = "random.split(random.key(11), 3)"
 
@@ -70,11 +69,34 @@ def test_random_gamma_grad(oracle):
     a = np.array([0.1, 0.5, 2.0, 30.0, 0.5, 3.0, 1.0, -1.0, np.nan, 0.7], np.float32)
     x = np.array([0.01, 1.5, 2.0, 25.0, 0.0, 80.0, 1e-30, 1.0, 1.0, np.inf], np.float32)
     want = oracle.eval("lax.random_gamma_grad(a, x)", a=a, x=x)
-    assert_matches(random_gamma_grad(xnp.asarray(a), xnp.asarray(x)), want, rtol=1e-6, atol=0)
+    got = xjax.lax.random_gamma_grad(xnp.asarray(a), xnp.asarray(x))
+    assert_matches(got, want, rtol=1e-6, atol=0)
     a16, x16 = a.astype(np.float16), x.astype(np.float16)
     want16 = oracle.eval("lax.random_gamma_grad(a, x)", a=a16, x=x16)
-    got16 = random_gamma_grad(xnp.asarray(a16), xnp.asarray(x16))
+    got16 = xjax.lax.random_gamma_grad(xnp.asarray(a16), xnp.asarray(x16))
     assert_matches(got16, want16, rtol=1e-3, atol=0)
+
+
+@pytest.mark.oracle
+def test_random_gamma_grad_broadcasting_and_errors(oracle):
+    """JAX's rule: to the NumPy broadcast shape, each operand's dimensions leading (so a[i]
+    pairs with x[i, :], not x[:, i])."""
+    a = np.array([0.5, 4.0, 20.0], np.float32)
+    x = np.array([[0.2, 1.0, 3.0], [2.0, 5.0, 9.0], [15.0, 22.0, 30.0]], np.float32)
+    want = oracle.eval("lax.random_gamma_grad(a, x)", a=a, x=x)
+    assert_matches(xjax.lax.random_gamma_grad(a, x), want, rtol=1e-6, atol=0)
+    bad = {
+        "lax.random_gamma_grad(a, x[:2])": (TypeError, "leading dimensions"),  # (3,), (2, 3)
+        "lax.random_gamma_grad(a, x[:2, :2])": (ValueError, "incompatible shapes"),
+        "lax.random_gamma_grad(x, x.astype(np.float16))": (TypeError, "floating dtype"),
+        "lax.random_gamma_grad(a.astype(np.int32), a.astype(np.int32))": (TypeError, "dtype"),
+    }
+    for expr, (err, match) in bad.items():
+        assert getattr(oracle.eval(expr, a=a, x=x), "type_name", None) == err.__name__, expr
+        with pytest.raises(err, match=match):
+            eval(expr, {"lax": xjax.lax, "np": np, "a": a, "x": x})
+    jaxpr = str(xjax.make_jaxpr(xjax.lax.random_gamma_grad)(a, a))
+    assert "while" in jaxpr and "pjit" not in jaxpr  # a composition, as JAX's
 
 
 def test_random_gamma_primitive():

@@ -4,7 +4,8 @@ jacobian, hessian (JAX's signatures)."""
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -223,6 +224,19 @@ def _argnums_tuple(argnums: int | Sequence[int], nargs: int, fn: str) -> tuple[i
     return tuple(i % nargs for i in nums)
 
 
+def _argnums_partial(fun: Callable, args: tuple, kwargs: dict, nums: tuple) -> tuple:
+    """`fun` as a function of `args[i]` for `i` in `nums` alone (the rest held fixed), and
+    those arguments."""
+
+    def partial_f(*dyn: Any) -> Any:
+        full = list(args)
+        for i, d in zip(nums, dyn):
+            full[i] = d
+        return fun(*full, **kwargs)
+
+    return partial_f, tuple(args[i] for i in nums)
+
+
 def _check_input_dtype(x: Any, fn: str, holomorphic: bool, allow_int: bool, name: str) -> None:
     dt = core.get_aval(x).dtype
     if holomorphic:
@@ -256,14 +270,7 @@ def value_and_grad(
         for i in nums:
             for leaf in tree_lib.tree_leaves(args[i]):
                 _check_input_dtype(leaf, api_name, holomorphic, allow_int, f"argument {i} of {fn_name(fun)}")
-
-        def partial_f(*dyn: Any) -> Any:
-            full = list(args)
-            for i, d in zip(nums, dyn):
-                full[i] = d
-            return fun(*full, **kwargs)
-
-        dyn_args = tuple(args[i] for i in nums)
+        partial_f, dyn_args = _argnums_partial(fun, args, kwargs, nums)
         if has_aux:
             out, vjp_fn, aux = vjp(partial_f, *dyn_args, has_aux=True)
         else:
@@ -379,14 +386,7 @@ def _jacobian(fun: Callable, argnums: Any, has_aux: bool, holomorphic: bool, for
                         f"np.floating), but got {dt.name}. For holomorphic differentiation, pass "
                         "holomorphic=True."
                     )
-
-        def partial_f(*dyn: Any) -> Any:
-            full = list(args)
-            for i, d in zip(nums, dyn):
-                full[i] = d
-            return fun(*full, **kwargs)
-
-        dyn = tuple(args[i] for i in nums)
+        partial_f, dyn = _argnums_partial(fun, args, kwargs, nums)
         in_flat, in_tree = tree_lib.flatten(dyn)
         if has_aux:
             out, f_lin, aux = linearize(partial_f, *dyn, has_aux=True)

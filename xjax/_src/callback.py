@@ -121,9 +121,17 @@ def _layout(mlir_type: str) -> str:
     return f"dense<[{', '.join(str(i) for i in reversed(range(ndim)))}]> : tensor<{ndim}xindex>"
 
 
-def _emit_callback(ctx: Any, operands: Sequence[str], host_fn: Callable[..., Any],
+def _emit_callback(ctx: Any, operands: Sequence[str], call: Callable[..., Sequence[Any]],
                    result_avals: Sequence[ShapedArray], side_effect: bool, ordered: bool) -> list:
+    """Emits the host call `call(*arrays)` of the operands (as xjax Arrays), which returns host
+    arrays of `result_avals`; with `ordered`, threads the block's token through it."""
     fn = ctx.fn
+    in_avals = list(ctx.avals_in)
+
+    def host_fn(*flat: Any) -> tuple:
+        token, flat = (flat[:1], flat[1:]) if ordered else ((), flat)
+        return (*token, *call(*_to_arrays(flat, in_avals)))
+
     attrs = host_callback.custom_call_attrs(host_callback.register(host_fn), side_effect)
     in_types = [ttype(a) for a in ctx.avals_in]
     out_types = [ttype(a) for a in result_avals]
@@ -151,38 +159,37 @@ def _emit_callback(ctx: Any, operands: Sequence[str], host_fn: Callable[..., Any
     return names
 
 
+def _def_result_rules(prim: Primitive, side_effect: bool) -> None:
+    """The abstract eval, impl and lowering of a callback primitive with results (params
+    `callback`, `result_avals`, `sharding`, and `vmap_method` or `ordered`)."""
+    name = prim.name
+
+    def call(callback: _FlatCallback, result_avals: tuple, args: Sequence[Any]) -> list:
+        return _check_results(name, callback, callback(*args), result_avals)
+
+    @prim.def_abstract_eval
+    def _abstract_eval(*avals: ShapedArray, result_avals: tuple, **params: Any) -> list:
+        return list(result_avals)
+
+    @prim.def_impl
+    def _impl(*args: Any, callback: _FlatCallback, result_avals: tuple, **params: Any) -> list:
+        outs = call(callback, result_avals, [to_array(a) for a in args])
+        return [from_host(x, a.dtype) for x, a in zip(outs, result_avals)]
+
+    @prim.def_lowering
+    def _lower(ctx: Any, *args: str, callback: _FlatCallback, result_avals: tuple,
+               ordered: bool = False, **params: Any) -> list:
+        host = lambda *xs: call(callback, result_avals, xs)
+        return _emit_callback(ctx, args, host, result_avals, side_effect, ordered)
+
+
 # ---------------------------------------------------------------------------
 # pure_callback
 
 pure_callback_p = Primitive("pure_callback", multiple_results=True)
+_def_result_rules(pure_callback_p, side_effect=False)
 _VMAP_METHODS = ("sequential", "sequential_unrolled", "expand_dims", "broadcast_all",
                  "legacy_vectorized", None)
-
-
-@pure_callback_p.def_abstract_eval
-def _pure_abstract_eval(*avals: ShapedArray, callback: _FlatCallback, result_avals: tuple,
-                        sharding: Any, vmap_method: Any) -> list:
-    return list(result_avals)
-
-
-@pure_callback_p.def_impl
-def _pure_impl(*args: Any, callback: _FlatCallback, result_avals: tuple, sharding: Any,
-               vmap_method: Any) -> list:
-    outs = callback(*[to_array(a) for a in args])
-    return [from_host(x, a.dtype) for x, a in
-            zip(_check_results("pure_callback", callback, outs, result_avals), result_avals)]
-
-
-@pure_callback_p.def_lowering
-def _pure_lower(ctx: Any, *args: str, callback: _FlatCallback, result_avals: tuple,
-                sharding: Any, vmap_method: Any) -> list:
-    in_avals = list(ctx.avals_in)
-
-    def host(*flat: Any) -> tuple:
-        outs = callback(*_to_arrays(flat, in_avals))
-        return tuple(_check_results("pure_callback", callback, outs, result_avals))
-
-    return _emit_callback(ctx, args, host, result_avals, side_effect=False, ordered=False)
 
 
 def _pure_jvp(primals: Sequence[Any], tangents: Sequence[Any], **params: Any) -> Any:
@@ -293,35 +300,7 @@ def pure_callback(callback: Callable[..., Any], result_shape_dtypes: Any, *args:
 # io_callback (impure, with results)
 
 io_callback_p = Primitive("io_callback", multiple_results=True)
-
-
-@io_callback_p.def_abstract_eval
-def _io_abstract_eval(*avals: ShapedArray, callback: _FlatCallback, result_avals: tuple,
-                      sharding: Any, ordered: bool) -> list:
-    return list(result_avals)
-
-
-@io_callback_p.def_impl
-def _io_impl(*args: Any, callback: _FlatCallback, result_avals: tuple, sharding: Any,
-             ordered: bool) -> list:
-    outs = callback(*[to_array(a) for a in args])
-    return [from_host(x, a.dtype) for x, a in
-            zip(_check_results("io_callback", callback, outs, result_avals), result_avals)]
-
-
-@io_callback_p.def_lowering
-def _io_lower(ctx: Any, *args: str, callback: _FlatCallback, result_avals: tuple, sharding: Any,
-              ordered: bool) -> list:
-    in_avals = list(ctx.avals_in)
-
-    def host(*flat: Any) -> tuple:
-        if ordered:
-            token, flat = flat[0], flat[1:]
-        outs = callback(*_to_arrays(flat, in_avals))
-        res = tuple(_check_results("io_callback", callback, outs, result_avals))
-        return (token, *res) if ordered else res
-
-    return _emit_callback(ctx, args, host, result_avals, side_effect=True, ordered=ordered)
+_def_result_rules(io_callback_p, side_effect=True)
 
 
 def _io_jvp(primals: Sequence[Any], tangents: Sequence[Any], **params: Any) -> Any:
@@ -378,13 +357,9 @@ def _debug_impl(*args: Any, callback: Callable, ordered: bool, partitioned: bool
 @debug_callback_p.def_lowering
 def _debug_lower(ctx: Any, *args: str, callback: Callable, ordered: bool,
                  partitioned: bool) -> list:
-    in_avals = list(ctx.avals_in)
-
-    def host(*flat: Any) -> tuple:
-        if ordered:
-            token, flat = flat[0], flat[1:]
-        callback(*_to_arrays(flat, in_avals))
-        return (token,) if ordered else ()
+    def host(*xs: Any) -> tuple:
+        callback(*xs)
+        return ()
 
     return _emit_callback(ctx, args, host, [], side_effect=True, ordered=ordered)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import inspect
 import weakref
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from xjax._src import core, dtypes
 from xjax._src import tree as tree_lib
@@ -124,10 +125,17 @@ def _call_lower(ctx: Any, *args: str, call: ClosedJaxpr, **params: Any) -> list:
     return lowering.jaxpr_subcomp(ctx.fn, call.jaxpr, call.consts, args)
 
 
-custom_jvp_call_p = Primitive("custom_jvp_call", multiple_results=True)
-custom_jvp_call_p.def_abstract_eval(_call_abstract_eval)
-custom_jvp_call_p.def_impl(_call_impl)
-custom_jvp_call_p.def_lowering(_call_lower)
+def _call_primitive(name: str) -> Primitive:
+    """A primitive whose `call` param (a ClosedJaxpr) gives its meaning away from
+    differentiation: evaluated, abstractly evaluated and lowered by inlining it."""
+    p = Primitive(name, multiple_results=True)
+    p.def_abstract_eval(_call_abstract_eval)
+    p.def_impl(_call_impl)
+    p.def_lowering(_call_lower)
+    return p
+
+
+custom_jvp_call_p = _call_primitive("custom_jvp_call")
 
 
 @custom_jvp_call_p.def_jvp
@@ -179,7 +187,7 @@ class custom_jvp:
         name = f"custom_jvp({fn_name(self.fun)})"
         if self.jvp is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {self.__name__} using defjvp.")
-        static, dyn, flat, in_tree, traced = _prepare(self, args, kwargs, name, "custom_jvp")
+        static, _, flat, in_tree, traced = _prepare(self, args, kwargs, name, "custom_jvp")
         user_jvp, sym = self.jvp, self.symbolic_zeros
 
         def flat_jvp(primals: list, tangents: list) -> tuple[list, list]:
@@ -228,10 +236,7 @@ def _static_key(x: Any) -> Any:
 # ---------------------------------------------------------------------------
 # custom_vjp
 
-custom_vjp_call_p = Primitive("custom_vjp_call", multiple_results=True)
-custom_vjp_call_p.def_abstract_eval(_call_abstract_eval)
-custom_vjp_call_p.def_impl(_call_impl)
-custom_vjp_call_p.def_lowering(_call_lower)
+custom_vjp_call_p = _call_primitive("custom_vjp_call")
 
 
 @custom_vjp_call_p.def_jvp

@@ -6,7 +6,7 @@ from its own key (each key split in as many keys as its alphas) with the Marsagl
 rejection loop, vmapped; a vmapped while_loop runs until every element is done and keeps each
 element's state once its own condition fails. We run that batched loop directly on
 `uint32[n, 2]` key arrays. Its vmap rule moves the batch into the keys, and its derivative in
-alpha is the implicit reparameterization gradient (`random_gamma_grad`).
+alpha is the implicit reparameterization gradient (`lax.random_gamma_grad`).
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ random_gamma_p.def_batching(_random_gamma_batch)
 def _gamma_grad(sample: Any, a: Any, *, log_space: bool) -> Any:
     """d(sample)/d(a), elementwise by a map over the flattened values, as JAX does on CPU."""
     from xjax._src.lax.loops import map as lax_map
-    from xjax._src.random_gamma_grad import random_gamma_grad
+    from xjax._src.lax.special import random_gamma_grad  # imports xjax.lax: lazily
 
     shape = core.get_aval(a).shape
     samples = lax_shape.reshape(sample, (math.prod(shape),))

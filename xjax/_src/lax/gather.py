@@ -23,6 +23,7 @@ from xjax._src.interpreters import ad
 from xjax._src.interpreters.ad import Zero, is_undefined
 from xjax._src.interpreters.batching import move_dim
 from xjax._src.interpreters.lowering import i64_array
+from xjax._src.lax._rules import compare_op
 
 
 def _static_ints(xs: Any, fn: str, name: str) -> tuple[int, ...]:
@@ -278,19 +279,6 @@ def _dims_attr(**fields: Any) -> str:
     return ", ".join(parts)
 
 
-def _cmp(ctx: Any, a: str, b: str, aval: ShapedArray, direction: str) -> str:
-    kind = "UNSIGNED" if dtypes.issubdtype(aval.dtype, np.unsignedinteger) else "SIGNED"
-    out = aval.update(dtype=dtypes.bool_, weak_type=False)
-    return ctx.op(
-        "stablehlo.compare",
-        [a, b],
-        out,
-        operand_avals=[aval, aval],
-        attrs=f"comparison_direction = #stablehlo<comparison_direction {direction}>, "
-        f"compare_type = #stablehlo<comparison_type {kind}>",
-    )
-
-
 def _bcast(ctx: Any, x: str, aval: ShapedArray, shape: tuple, dims: Sequence[int]) -> str:
     out = core.shaped_array(shape, aval.dtype)
     return ctx.op(
@@ -335,7 +323,10 @@ def _gather_lower(
         zero = ctx.constant(np.zeros((), it), idx_aval)
         ok = ctx.op(
             "stablehlo.and",
-            [_cmp(ctx, idx, zero, idx_aval, "GE"), _cmp(ctx, idx, upper, idx_aval, "LE")],
+            [
+                compare_op(ctx, idx, zero, idx_aval, "GE"),
+                compare_op(ctx, idx, upper, idx_aval, "LE"),
+            ],
             core.shaped_array(idx_aval.shape, dtypes.bool_),
             operand_avals=[core.shaped_array(idx_aval.shape, dtypes.bool_)] * 2,
         )
@@ -395,7 +386,6 @@ def _reduce_and_last(ctx: Any, x: str, shape: tuple) -> str:
 # -- differentiation -------------------------------------------------------------------------
 # As JAX's rules (jax/_src/lax/slicing.py): gather is linear in the operand and transposes to a
 # scatter-add of the cotangent.
-
 
 
 def _gather_jvp(t: Any, ans: Any, x: Any, idx: Any, *, fill_value: Any, **params: Any) -> Any:

@@ -171,6 +171,26 @@ def _emit(
     return jaxpr_subcomp(ctx.fn, jaxpr, consts, list(names))
 
 
+def _lapack(
+    ctx: Any,
+    name: str,
+    x: str,
+    out_avals: Sequence[ShapedArray],
+    out_core: Sequence[int],
+    post: Callable[..., Sequence[Any]] | None = None,
+    config: dict[str, str | int] | None = None,
+    aliases: Sequence[tuple[int, int]] = ((0, 0),),
+) -> list[str]:
+    """The LAPACK kernel `name` (see `_custom_call`) on the one matrix operand `x`, returning
+    `out_avals` (per-entry ranks `out_core`) and then LAPACK's info [batch]; gives
+    `post(*results, info)` traced in place, by default every result NaN where info != 0."""
+    aval = ctx.avals_in[0]
+    info = _info_aval(aval.shape[:-2])
+    avals = [*out_avals, info]
+    res = _custom_call(ctx, name, [x], [aval], avals, config, aliases, (2,), (*out_core, 0))
+    return _emit(ctx, post or _nan_where_info, res, avals)
+
+
 def _lower_fun(fun: Callable[..., Sequence[Any]]) -> Callable:
     """A lowering rule that is `fun(*operands, **params)` traced in place (lower_fun)."""
 
@@ -185,6 +205,12 @@ def _nan_where_failed(x: Any, ok: Any) -> Any:
     jnp = _jnp()
     ok = jnp.reshape(ok, ok.shape + (1,) * (x.ndim - ok.ndim))
     return jnp.where(ok, x, jnp.array(np.nan, x.dtype))
+
+
+def _nan_where_info(*args: Any) -> list:
+    """`args` = (*results, info): each result with the failed (info != 0) entries NaN."""
+    *results, info = args
+    return [_nan_where_failed(r, info == 0) for r in results]
 
 
 def _info_aval(batch: tuple) -> ShapedArray:
@@ -235,13 +261,8 @@ def _cholesky_lower(ctx: Any, x: str) -> str:
     aval = ctx.avals_in[0]
     if aval.size == 0:
         return _emit(ctx, lambda a: [a], [x], [aval])[0]
-    info = _info_aval(aval.shape[:-2])
-    res, ok = _custom_call(
-        ctx, "potrf_ffi", [x], [aval], [aval, info], {"uplo": "L"}, [(0, 0)], (2,), (2, 0)
-    )
-    return _emit(ctx, lambda r, i: [_tril(_nan_where_failed(r, i == 0))], [res, ok], [aval, info])[
-        0
-    ]
+    post = lambda r, i: [_tril(_nan_where_failed(r, i == 0))]
+    return _lapack(ctx, "potrf_ffi", x, [aval], (2,), post, {"uplo": "L"})[0]
 
 
 def _cholesky_jvp(primals: list, tangents: list) -> tuple:
@@ -513,16 +534,12 @@ def _lu_lower(ctx: Any, x: str) -> list:
             [x],
             [aval],
         )
-    info = _info_aval(aval.shape[:-2])
-    res, piv, ok = _custom_call(
-        ctx, "getrf_ffi", [x], [aval], [aval, piv_aval, info], None, [(0, 0)], (2,), (2, 1, 0)
-    )
 
     def post(r: Any, p: Any, i: Any) -> list:
         p = p - 1  # LAPACK pivots are 1-based
         return [_nan_where_failed(r, i >= 0), p, lu_pivots_to_permutation(p, m)]
 
-    return _emit(ctx, post, [res, piv, ok], [aval, piv_aval, info])
+    return _lapack(ctx, "getrf_ffi", x, [aval, piv_aval], (2, 1), post)
 
 
 def _lu_jvp(primals: list, tangents: list) -> tuple:
@@ -591,25 +608,9 @@ def _eigh_lower(ctx: Any, x: str, *, lower: bool, sort_eigenvalues: bool) -> lis
     v_aval, w_aval = ctx.avals_out
     if aval.size == 0:
         return _emit(ctx, lambda a: [a, _zeros(w_aval.shape, w_aval.dtype)], [x], [aval])
-    info = _info_aval(aval.shape[:-2])
     name = "heevd_ffi" if dtypes.is_complex(aval.dtype) else "syevd_ffi"
-    v, w, ok = _custom_call(
-        ctx,
-        name,
-        [x],
-        [aval],
-        [v_aval, w_aval, info],
-        {"mode": "V", "uplo": "L" if lower else "U"},
-        [(0, 0)],
-        (2,),
-        (2, 1, 0),
-    )
-    return _emit(
-        ctx,
-        lambda v, w, i: [_nan_where_failed(v, i == 0), _nan_where_failed(w, i == 0)],
-        [v, w, ok],
-        [v_aval, w_aval, info],
-    )
+    cfg = {"mode": "V", "uplo": "L" if lower else "U"}
+    return _lapack(ctx, name, x, [v_aval, w_aval], (2, 1), None, cfg)
 
 
 def _eigh_jvp(primals: list, tangents: list, *, lower: bool, sort_eigenvalues: bool) -> tuple:
@@ -812,26 +813,12 @@ def _svd_lower(ctx: Any, x: str, *, full_matrices: bool, compute_uv: bool) -> li
         u_aval = core.shaped_array((*batch, m, m if full_matrices else k), aval.dtype)
         vt_aval = core.shaped_array((*batch, n if full_matrices else k, n), aval.dtype)
         mode = "N"
-    info = _info_aval(tuple(batch))
-    _, s, u, vt, ok = _custom_call(
-        ctx,
-        "gesdd_ffi",
-        [x],
-        [aval],
-        [aval, outs[0], u_aval, vt_aval, info],
-        {"mode": mode},
-        [(0, 0)],
-        (2,),
-        (2, 1, 2, 2, 0),
-    )
-    if not compute_uv:
-        return _emit(ctx, lambda s, i: [_nan_where_failed(s, i == 0)], [s, ok], [outs[0], info])
-    return _emit(
-        ctx,
-        lambda s, u, vt, i: [_nan_where_failed(y, i == 0) for y in (s, u, vt)],
-        [s, u, vt, ok],
-        [outs[0], u_aval, vt_aval, info],
-    )
+
+    def post(a: Any, s: Any, u: Any, vt: Any, i: Any) -> list:
+        return _nan_where_info(s, u, vt, i) if compute_uv else _nan_where_info(s, i)
+
+    res_avals = [aval, outs[0], u_aval, vt_aval]
+    return _lapack(ctx, "gesdd_ffi", x, res_avals, (2, 1, 2, 2), post, {"mode": mode})
 
 
 def _svd_jvp(primals: list, tangents: list, *, full_matrices: bool, compute_uv: bool) -> tuple:

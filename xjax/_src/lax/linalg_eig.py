@@ -20,6 +20,7 @@ from xjax._src.lax.linalg import (
     _emit,
     _info_aval,
     _jnp,
+    _lapack,
     _leading_batch,
     _mm,
     _nan_where_failed,
@@ -109,19 +110,15 @@ def _eig_lower(
     outs = ctx.avals_out
     if aval.size == 0:
         return _emit(ctx, lambda a: [_jnp().zeros(o.shape, o.dtype) for o in outs], [x], [aval])
-    batch = aval.shape[:-2]
     w_aval = core.shaped_array(aval.shape[:-1], aval.dtype)
     v_aval = core.shaped_array(aval.shape, _complex_dtype(aval.dtype))
-    info = _info_aval(batch)
     real = not dtypes.is_complex(aval.dtype)
-    res_avals = ([w_aval] * (2 if real else 1)) + [v_aval, v_aval, info]
+    res_avals = ([w_aval] * (2 if real else 1)) + [v_aval, v_aval]
     cfg = {
         "compute_left": "V" if compute_left_eigenvectors else "N",
         "compute_right": "V" if compute_right_eigenvectors else "N",
     }
-    core_ranks = (1,) * (2 if real else 1) + (2, 2, 0)
-    res = _custom_call(ctx, "geev_ffi", [x], [aval], res_avals, cfg, (), (2,), core_ranks)
-    *ws, vl, vr, ok = res
+    core_ranks = (1,) * (2 if real else 1) + (2, 2)
 
     def post(*args: Any) -> list:
         from xjax._src.lax.conversions import complex as make_complex
@@ -136,7 +133,7 @@ def _eig_lower(
             out.append(_nan_where_failed(r, good))
         return out
 
-    return _emit(ctx, post, [*ws, vl, vr, ok], res_avals)
+    return _lapack(ctx, "geev_ffi", x, res_avals, core_ranks, post, cfg, aliases=())
 
 
 def _eigvec_jvp(w: Any, v: Any, da: Any) -> tuple:
@@ -241,24 +238,20 @@ def _schur_lower(ctx: Any, x: str, *, compute_schur_vectors: bool) -> list:
     aval = ctx.avals_in[0]
     if aval.size == 0:
         return _emit(ctx, lambda a: [a] * len(ctx.avals_out), [x], [aval])
-    batch = aval.shape[:-2]
-    info = _info_aval(batch)
     w_aval = core.shaped_array(aval.shape[:-1], aval.dtype)
+    sdim_aval = _info_aval(aval.shape[:-2])  # the number of sorted eigenvalues
     real = not dtypes.is_complex(aval.dtype)
-    res_avals = [aval, aval] + [w_aval] * (2 if real else 1) + [info, info]
-    core_ranks = (2, 2) + (1,) * (2 if real else 1) + (0, 0)
+    res_avals = [aval, aval] + [w_aval] * (2 if real else 1) + [sdim_aval]
+    core_ranks = (2, 2) + (1,) * (2 if real else 1) + (0,)
     cfg = {"mode": "V" if compute_schur_vectors else "N", "sort": "N"}
-    t, q, *_, ok = _custom_call(
-        ctx, "gees_ffi", [x], [aval], res_avals, cfg, [(0, 0)], (2,), core_ranks
-    )
 
-    def post(t: Any, q: Any, i: Any) -> list:
-        out = [_nan_where_failed(t, i == 0)]
+    def post(t: Any, q: Any, *rest: Any) -> list:
+        out = [_nan_where_failed(t, rest[-1] == 0)]
         if compute_schur_vectors:
-            out.append(_nan_where_failed(q, i == 0))
+            out.append(_nan_where_failed(q, rest[-1] == 0))
         return out
 
-    return _emit(ctx, post, [t, q, ok], [aval, aval, info])
+    return _lapack(ctx, "gees_ffi", x, res_avals, core_ranks, post, cfg)
 
 
 schur_p.def_batching(_leading_batch(schur_p))
@@ -293,24 +286,7 @@ def _hessenberg_lower(ctx: Any, a: str) -> list:
     n = aval.shape[-1]
     if aval.size == 0 or n == 1:
         return _emit(ctx, lambda x: [x, _jnp().zeros(tau_aval.shape, x.dtype)], [a], [aval])
-    info = _info_aval(aval.shape[:-2])
-    res, taus, ok = _custom_call(
-        ctx,
-        "gehrd_ffi",
-        [a],
-        [aval],
-        [a_aval, tau_aval, info],
-        {"low": 1, "high": n},
-        [(0, 0)],
-        (2,),
-        (2, 1, 0),
-    )
-    return _emit(
-        ctx,
-        lambda r, t, i: [_nan_where_failed(r, i == 0), _nan_where_failed(t, i == 0)],
-        [res, taus, ok],
-        [a_aval, tau_aval, info],
-    )
+    return _lapack(ctx, "gehrd_ffi", a, [a_aval, tau_aval], (2, 1), None, {"low": 1, "high": n})
 
 
 hessenberg_p.def_batching(_leading_batch(hessenberg_p))

@@ -181,13 +181,18 @@ def _reshape_abstract_eval(x: ShapedArray, *, new_sizes: tuple) -> ShapedArray:
     return core.shaped_array(new_sizes, x.dtype, x.weak_type)
 
 
-@reshape_p.def_lowering
-def _reshape_lower(ctx: Any, x: str, *, new_sizes: tuple) -> str:
+def _reshape_lower(ctx: Any, x: str, **params: Any) -> str:
+    """Lowering of the primitives that only change the shape (reshape, squeeze)."""
     return ctx.op("stablehlo.reshape", [x])
 
 
-ad.deflinear(reshape_p, lambda ct, x, *, new_sizes: [
-    None if type(ct) is Zero else reshape(ct, x.aval.shape)])
+def _reshape_transpose(ct: Any, x: Any, **params: Any) -> list:
+    """Transpose of the primitives that only change the shape: the cotangent reshaped back."""
+    return [None if type(ct) is Zero else reshape(ct, x.aval.shape)]
+
+
+reshape_p.def_lowering(_reshape_lower)
+ad.deflinear(reshape_p, _reshape_transpose)
 
 
 def _reshape_batch(vals: list, dims: list, *, new_sizes: tuple) -> tuple[Any, int]:
@@ -276,13 +281,8 @@ def _squeeze_abstract_eval(x: ShapedArray, *, dimensions: tuple) -> ShapedArray:
     return core.shaped_array(shape, x.dtype, x.weak_type)
 
 
-@squeeze_p.def_lowering
-def _squeeze_lower(ctx: Any, x: str, *, dimensions: tuple) -> str:
-    return ctx.op("stablehlo.reshape", [x])
-
-
-ad.deflinear(squeeze_p, lambda ct, x, *, dimensions: [
-    None if type(ct) is Zero else reshape(ct, x.aval.shape)])
+squeeze_p.def_lowering(_reshape_lower)
+ad.deflinear(squeeze_p, _reshape_transpose)
 
 
 def _squeeze_batch(vals: list, dims: list, *, dimensions: tuple) -> tuple[Any, int]:

@@ -21,7 +21,6 @@ import numpy as np
 
 from xjax import lax
 from xjax._src import core, dtypes
-from xjax._src.api import jit
 from xjax._src.core import Primitive
 from xjax._src.interpreters.ad import defjvp
 from xjax._src.interpreters.batching import broadcast_batch, vectorized_batch
@@ -70,30 +69,27 @@ def _lower_composition(fun: Callable[..., Any]) -> Callable:
     return rule
 
 
-def _broadcast_and_upcast(impl: Callable[..., Any], numpy_rule: bool = False) -> Callable[..., Any]:
-    """`impl` on operands broadcast to one shape (lax's rule, or numpy's), float16/bfloat16
-    computed in float32."""
+def _upcast(impl: Callable[..., Any], args: Sequence[Array]) -> Array:
+    """`impl(*args)`, computed in float32 when the first operand is float16/bfloat16."""
+    dt = core.get_aval(args[0]).dtype
+    if dt in _LOW:
+        args = [lax.convert_element_type(a, np.float32) for a in args]
+        return lax.convert_element_type(impl(*args), dt)
+    return impl(*args)
+
+
+def _broadcast_and_upcast(impl: Callable[..., Any]) -> Callable[..., Any]:
+    """`impl` on operands broadcast to one shape (lax's rule), float16/bfloat16 computed in
+    float32."""
     name = f"lax.{impl.__name__.removesuffix('_impl')}"
 
     def fun(*args: Any) -> Any:
         avals = [core.get_aval(a) for a in args]
-        shapes = [a.shape for a in avals]
-        if numpy_rule:
-            try:
-                shape = np.broadcast_shapes(*shapes)
-            except ValueError:
-                raise ValueError(f"{name}: incompatible shapes for broadcasting: "
-                                 + ", ".join(map(str, shapes))) from None
-        else:
-            shape = broadcast_shapes(name, *shapes)
+        shape = broadcast_shapes(name, *(a.shape for a in avals))
         args = [a if v.shape == shape else
                 lax.broadcast_in_dim(a, shape, tuple(range(len(shape) - v.ndim, len(shape))))
                 for a, v in zip(args, avals)]
-        dt = avals[0].dtype
-        if dt in _LOW:
-            args = [lax.convert_element_type(a, np.float32) for a in args]
-            return lax.convert_element_type(impl(*args), dt)
-        return impl(*args)
+        return _upcast(impl, args)
 
     fun.__name__ = impl.__name__
     return fun
@@ -463,13 +459,38 @@ def igamma_grad_a(a: ArrayLike, x: ArrayLike) -> Array:
 
 def random_gamma_grad(a: ArrayLike, x: ArrayLike) -> Array:
     """Elementwise derivative dx/da of samples x from Gamma(a, 1) (implicit reparameterization:
-    -(dP/da) / (dP/dx) at fixed P(a, x)). A composition, not a primitive, as in JAX."""
-    return _random_gamma_grad(*scalars_like((a, x)))
+    -(dP/da) / (dP/dx) at fixed P(a, x)); what `random.gamma` differentiates with.
 
-
-@jit
-def _random_gamma_grad(a: Array, x: Array) -> Array:
-    return _broadcast_and_upcast(random_gamma_grad_impl, numpy_rule=True)(a, x)
+    As in JAX, a composition rather than a primitive (its while loops appear in the jaxpr), and
+    broadcast as JAX's `_up_and_broadcast` does: to the NumPy broadcast shape of `a` and `x`,
+    with each operand's dimensions taken as the *leading* ones of that shape. float16/bfloat16
+    (taken from `a`) are computed in float32.
+    """
+    a, x = scalars_like((a, x))
+    avals = [core.get_aval(a), core.get_aval(x)]
+    shapes = [v.shape for v in avals]
+    if not all(dtypes.is_floating(v.dtype) for v in avals) or (
+        avals[0].dtype != avals[1].dtype and avals[0].dtype not in _LOW
+    ):
+        raise TypeError("lax.random_gamma_grad: a and x must have one floating dtype, got "
+                        f"{avals[0].str_short()} and {avals[1].str_short()}; convert them with "
+                        "lax.convert_element_type.")
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError("lax.random_gamma_grad: incompatible shapes for broadcasting: "
+                         f"{shapes[0]}, {shapes[1]}") from None
+    args = []
+    for arg, s in zip((a, x), shapes):
+        if s != shape:
+            if any(d not in (1, n) for d, n in zip(s, shape)):
+                raise TypeError(
+                    f"lax.random_gamma_grad: an operand of shape {s} does not broadcast to "
+                    f"{shape} along the leading dimensions (JAX's rule here); give a and x "
+                    "equal ranks, e.g. with lax.expand_dims.")
+            arg = lax.broadcast_in_dim(arg, shape, tuple(range(len(s))))
+        args.append(arg)
+    return _upcast(random_gamma_grad_impl, args)
 
 
 def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Array:

@@ -78,38 +78,35 @@ def constant(value: Any, dtype: Any = None) -> Initializer:
     return init
 
 
-def uniform(scale: Any = 1e-2, dtype: Any = None) -> Initializer:
-    """Initialiser drawing from U[0, scale)."""
+def _scaled(name: str, sample: Any, scale: Any, dtype: Any) -> Initializer:
+    """Initialiser `sample(key, shape, dtype) * scale`."""
 
     def init(key: Array, shape: Shape, dtype: Any = dtype, out_sharding: Any = None) -> Array:
-        _no_sharding(out_sharding, "uniform")
+        _no_sharding(out_sharding, name)
         dtype = _dtype(dtype)
-        return random.uniform(key, shape, dtype) * jnp.array(scale, dtype)
+        return sample(key, shape, dtype) * jnp.array(scale, dtype)
 
     return init
+
+
+def uniform(scale: Any = 1e-2, dtype: Any = None) -> Initializer:
+    """Initialiser drawing from U[0, scale)."""
+    return _scaled("uniform", random.uniform, scale, dtype)
 
 
 def normal(stddev: Any = 1e-2, dtype: Any = None) -> Initializer:
     """Initialiser drawing from N(0, stddev^2)."""
-
-    def init(key: Array, shape: Shape, dtype: Any = dtype, out_sharding: Any = None) -> Array:
-        _no_sharding(out_sharding, "normal")
-        dtype = _dtype(dtype)
-        return random.normal(key, shape, dtype) * jnp.array(stddev, dtype)
-
-    return init
+    return _scaled("normal", random.normal, stddev, dtype)
 
 
 def truncated_normal(stddev: Any = 1e-2, dtype: Any = None, lower: Any = -2.0,
                      upper: Any = 2.0) -> Initializer:
     """Initialiser drawing `stddev * z`, z a standard normal truncated to [lower, upper]."""
 
-    def init(key: Array, shape: Shape, dtype: Any = dtype, out_sharding: Any = None) -> Array:
-        _no_sharding(out_sharding, "truncated_normal")
-        dtype = _dtype(dtype)
-        return random.truncated_normal(key, lower, upper, shape, dtype) * jnp.array(stddev, dtype)
+    def sample(key: Array, shape: Shape, dtype: np.dtype) -> Array:
+        return random.truncated_normal(key, lower, upper, shape, dtype)
 
-    return init
+    return _scaled("truncated_normal", sample, stddev, dtype)
 
 
 def _axes_size(shape: tuple[int, ...], axes: int | Sequence[int]) -> int:
@@ -132,27 +129,31 @@ def _compute_fans(shape: tuple[int, ...], in_axis: int | Sequence[int] = -2,
     return in_size * receptive_field_size, out_size * receptive_field_size
 
 
-def _complex_uniform(key: Array, shape: tuple[int, ...], dtype: np.dtype) -> Array:
-    """Uniform on the unit-variance disk: r = sqrt(2 u), theta uniform."""
+def _complex_polar(key: Array, shape: tuple[int, ...], dtype: np.dtype, radius: Any) -> Array:
+    """r * exp(i theta), theta uniform on [0, 2 pi) and r = `radius(u, complex dtype)` of u
+    uniform on [0, 1) (drawn with the first of two keys split from `key`)."""
     key_r, key_theta = random.split(key)
     real_dtype = dtypes.real_dtype(dtype)
     dtype = dtypes.to_complex_dtype(real_dtype)
-    r = jnp.sqrt(2 * random.uniform(key_r, shape, real_dtype)).astype(dtype)
+    r = radius(random.uniform(key_r, shape, real_dtype), dtype)
     theta = 2 * np.pi * random.uniform(key_theta, shape, real_dtype).astype(dtype)
     return r * jnp.exp(1j * theta)
+
+
+def _complex_uniform(key: Array, shape: tuple[int, ...], dtype: np.dtype) -> Array:
+    """Uniform on the unit-variance disk: r = sqrt(2 u), theta uniform."""
+    return _complex_polar(key, shape, dtype, lambda u, dt: jnp.sqrt(2 * u).astype(dt))
 
 
 def _complex_truncated_normal(key: Array, upper: Any, shape: tuple[int, ...],
                               dtype: np.dtype) -> Array:
     """Complex normal with modulus truncated to `upper` (inverse-CDF of the Rayleigh law)."""
-    key_r, key_theta = random.split(key)
-    real_dtype = dtypes.real_dtype(dtype)
-    dtype = dtypes.to_complex_dtype(real_dtype)
-    t = (1 - jnp.exp(jnp.array(-(upper**2), dtype))) * random.uniform(
-        key_r, shape, real_dtype).astype(dtype)
-    r = jnp.sqrt(-jnp.log(1 - t))
-    theta = 2 * np.pi * random.uniform(key_theta, shape, real_dtype).astype(dtype)
-    return r * jnp.exp(1j * theta)
+
+    def radius(u: Array, dt: np.dtype) -> Array:
+        t = (1 - jnp.exp(jnp.array(-(upper**2), dt))) * u.astype(dt)
+        return jnp.sqrt(-jnp.log(1 - t))
+
+    return _complex_polar(key, shape, dtype, radius)
 
 
 def variance_scaling(scale: Any, mode: str, distribution: str,
