@@ -4,9 +4,14 @@ Every call passes the private optree namespace "xjax" and `none_is_leaf=False`, 
 with no children, as in JAX. Dict leaves come in sorted key order. Key paths use JAX's key classes
 (`SequenceKey`, `DictKey`, `GetAttrKey`, `FlattenedIndexKey`), converted from optree's accessors.
 
+Dict key order: JAX unflattens a `dict` or `defaultdict` with its keys sorted
+(`tree_map(f, {'b': 1, 'a': 2})` is `{'a': ..., 'b': ...}`), an `OrderedDict` in its own order.
+optree's treedef remembers the insertion order of the dict that was flattened and restores it, so
+every treedef we hand out is first made canonical (`_canonical`: dict nodes rebuilt in sorted key
+order), cached by treedef; treedefs equal regardless of dict order, so one cache entry serves all.
+
 Known differences from JAX, all from optree's built-in node types:
-- unflattening a dict restores the key order of the dict that was flattened (JAX sorts the keys);
-  the leaf order and treedef equality are the same as JAX's.
+- dict keys of mixed, unorderable types sort by optree's fallback order (JAX raises ValueError).
 - `collections.deque` and structseqs (`os.stat_result`, ...) are nodes, not leaves.
 - treedefs print as `PyTreeSpec(...)`, not `PyTreeDef(...)`.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import operator
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -34,7 +40,42 @@ _C_FLATTEN = optree._C.flatten
 
 def flatten(tree: Any) -> tuple[list[Any], PyTreeDef]:
     """Fast path for jit dispatch: `tree_flatten` without `is_leaf` (optree's C entry point)."""
-    return _C_FLATTEN(tree, None, False, _NS)
+    leaves, treedef = _C_FLATTEN(tree, None, False, _NS)
+    return leaves, _canonical(treedef)
+
+
+# --- canonical treedefs: dicts unflatten with sorted keys, as in JAX ---
+
+_CANONICAL: dict[PyTreeDef, PyTreeDef] = {}
+_CANONICAL_MAX = 2048
+
+
+def _sorted_dict_node(node: PyTreeDef) -> PyTreeDef:
+    """A one-level treedef, with the keys of a dict/defaultdict node in sorted (leaf) order."""
+    typ = node.type
+    if typ is not dict and typ is not defaultdict:
+        return node
+    keys = node.entries()  # optree's sorted order, which is the leaf order
+    old = node.unflatten(range(len(keys)))
+    if list(old) == keys:
+        return node
+    new = {k: old[k] for k in keys}
+    if typ is defaultdict:
+        new = defaultdict(old.default_factory, new)
+    return optree.tree_structure(new, none_is_leaf=node.none_is_leaf, namespace=node.namespace)
+
+
+def _canonical(treedef: PyTreeDef) -> PyTreeDef:
+    """`treedef` with every dict node in sorted key order (cached; equal treedefs share one)."""
+    try:
+        canon = _CANONICAL.get(treedef)
+    except Exception:  # noqa: BLE001  (node metadata that cannot be hashed or compared: no cache)
+        return treedef.transform(_sorted_dict_node)
+    if canon is None:
+        if len(_CANONICAL) >= _CANONICAL_MAX:
+            _CANONICAL.clear()
+        canon = _CANONICAL[treedef] = treedef.transform(_sorted_dict_node)
+    return canon
 
 
 # --- key path entries (JAX's names, fields, str and repr) ---
@@ -127,11 +168,13 @@ def tree_flatten(
     tree: Any, is_leaf: Callable[[Any], bool] | None = None
 ) -> tuple[list[Any], PyTreeDef]:
     """Flattens a pytree into its leaves (dicts in sorted key order) and a treedef."""
-    return optree.tree_flatten(tree, is_leaf, none_is_leaf=False, namespace=_NS)
+    leaves, treedef = optree.tree_flatten(tree, is_leaf, none_is_leaf=False, namespace=_NS)
+    return leaves, _canonical(treedef)
 
 
 def tree_unflatten(treedef: PyTreeDef, leaves: Iterable[Any]) -> Any:
-    """Rebuilds the pytree of structure `treedef` from `leaves`."""
+    """Rebuilds the pytree of structure `treedef` from `leaves` (every treedef this module hands
+    out is canonical, so dicts come back with sorted keys)."""
     return treedef.unflatten(leaves)
 
 
@@ -142,7 +185,7 @@ def tree_leaves(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> list
 
 def tree_structure(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> PyTreeDef:
     """The treedef of a pytree."""
-    return optree.tree_structure(tree, is_leaf, none_is_leaf=False, namespace=_NS)
+    return _canonical(optree.tree_structure(tree, is_leaf, none_is_leaf=False, namespace=_NS))
 
 
 def _one_level(node: Any) -> tuple[list[KeyEntry], list[Any], PyTreeDef]:
@@ -223,7 +266,7 @@ def tree_flatten_with_path(
     accessors, leaves, treedef = optree.tree_flatten_with_accessor(
         tree, is_leaf, none_is_leaf=False, namespace=_NS
     )
-    return [(tuple(map(_key, acc)), x) for acc, x in zip(accessors, leaves)], treedef
+    return [(tuple(map(_key, acc)), x) for acc, x in zip(accessors, leaves)], _canonical(treedef)
 
 
 def _path_is_leaf(tree: Any, is_leaf: Callable[[KeyPath, Any], bool]) -> Callable[[Any], bool]:

@@ -27,6 +27,7 @@ from xjax._src.numpy.ufunc_api import *  # noqa: F403
 from xjax._src.numpy.numpy_compat import *  # noqa: F403
 from xjax._src.numpy.sorting import *  # noqa: F403
 from xjax._src.numpy.misc import *  # noqa: F403
+from xjax._src.numpy.statistics import *  # noqa: F403
 from xjax._src.numpy.scalar_types import *  # noqa: F403
 import xjax._src.numpy.operators  # noqa: F401,E402  (installs Array/Tracer operators)
 

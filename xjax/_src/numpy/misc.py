@@ -51,8 +51,6 @@ __all__ = [
     "select",
     "vander",
     "gradient",
-    "cov",
-    "corrcoef",
 ]
 
 
@@ -830,53 +828,3 @@ def gradient(f: Any, *varargs: Any, axis: int | Sequence[int] | None = None,
             hi = jnp.divide(jnp.subtract(sl(-1, n), sl(-2, -1)), slice_axis(dx, n - 2, n - 1, ax))
         out.append(concatenate([lo, inner, hi], axis=ax))
     return out[0] if len(out) == 1 else out
-
-
-def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: int | None = None,
-        fweights: Any = None, aweights: Any = None) -> Any:
-    """xjax implementation of `numpy.cov` (fweights/aweights not supported yet)."""
-    import xjax.numpy as jnp
-
-    fn = "jnp.cov"
-    if fweights is not None or aweights is not None:
-        raise NotImplementedError(f"{fn}: fweights/aweights are not supported yet")
-    m, *rest = promote_inexact(fn, m, *(() if y is None else (y,)))
-    if len(_shape(m)) > 2:
-        raise ValueError(f"{fn}: m has more than 2 dimensions, got shape {_shape(m)}")
-    X = m if len(_shape(m)) == 2 else reshape(m, (1, -1))
-    if not rowvar and _shape(X)[0] != 1:
-        X = jnp.transpose(X)
-    if _shape(X)[0] == 0:
-        return reshape(slice_axis(ravel(X), 0, 0, 0), (0, 0))
-    if rest:
-        yy = rest[0]
-        if len(_shape(yy)) > 2:
-            raise ValueError(f"{fn}: y has more than 2 dimensions, got shape {_shape(yy)}")
-        yy = yy if len(_shape(yy)) == 2 else reshape(yy, (1, -1))
-        if not rowvar and _shape(yy)[0] != 1:
-            yy = jnp.transpose(yy)
-        X = concatenate([X, yy], axis=0)
-    ddof = (1 if not bias else 0) if ddof is None else static_int(ddof, fn, "ddof")
-    n = _shape(X)[1]
-    avg = jnp.divide(lax.reduce_sum(X, (1,)), np.asarray(n, _dtype(X)))
-    X = jnp.subtract(X, reshape(avg, (-1, 1)))
-    Xc = lax.conj(X) if dtypes.is_complex(_dtype(X)) else X
-    c = jnp.divide(jnp.matmul(X, jnp.transpose(Xc)), n - ddof)
-    return jnp.squeeze(c)
-
-
-def corrcoef(x: Any, y: Any = None, rowvar: bool = True, dtype: Any = None) -> Any:
-    """xjax implementation of `numpy.corrcoef`."""
-    import xjax.numpy as jnp
-
-    c = cov(x, y, rowvar)
-    if dtype is not None:
-        c = lax.convert_element_type(c, dtypes.check_user_dtype(dtype, "jnp.corrcoef"))
-    if len(_shape(c)) == 0:
-        return jnp.divide(c, c)
-    from xjax._src.numpy.contractions import diagonal
-
-    d = diagonal(c)
-    sd = jnp.sqrt(d)
-    c = jnp.divide(jnp.divide(c, reshape(sd, (-1, 1))), reshape(sd, (1, -1)))
-    return jnp.minimum(jnp.maximum(c, -1), 1)

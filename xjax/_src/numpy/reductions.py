@@ -36,10 +36,12 @@ _PRIM = {
     "min": lax_red.reduce_min,
     "and": lax_red.reduce_and,
     "or": lax_red.reduce_or,
+    "xor": lax_red.reduce_xor,
 }
-_BOOL_KIND = {"sum": "or", "prod": "and", "max": "or", "min": "and", "and": "and", "or": "or"}
+_BOOL_KIND = {"sum": "or", "prod": "and", "max": "or", "min": "and", "and": "and", "or": "or",
+              "xor": "xor"}
 _BINOP = {"sum": lax.add, "prod": lax.mul, "max": lax.max, "min": lax.min,
-          "and": lax.bitwise_and, "or": lax.bitwise_or}
+          "and": lax.bitwise_and, "or": lax.bitwise_or, "xor": lax.bitwise_xor}
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -111,10 +113,12 @@ def _where_arg(fn: str, where: Any, shape: tuple) -> Any:
 
 
 def _identity(kind: str, dtype: np.dtype) -> Any:
-    if kind == "sum" or kind == "or":
+    if kind in ("sum", "or", "xor"):
         return 0 if dtype != dtypes.bool_ else False
-    if kind == "prod" or kind == "and":
+    if kind == "prod":
         return 1 if dtype != dtypes.bool_ else True
+    if kind == "and":  # all bits set
+        return np.array(-1).astype(dtype) if dtype != dtypes.bool_ else True
     if dtype == dtypes.bool_:
         return kind == "min"
     if _knd(dtype) in "iu":

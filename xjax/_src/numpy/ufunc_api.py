@@ -5,10 +5,18 @@ over broadcast inputs (`jnp.vectorize`). Binary single-output ufuncs also get `r
 `accumulate`, `reduceat` and `outer`; `at` applies the function at indices (copy returned,
 `inplace=False` required). The generic methods loop with `lax.fori_loop` / `lax.scan`, as JAX's
 do; a ufunc may be given faster implementations (`call=`, `reduce=`...).
+
+JAX's built-in ufuncs (`jnp.add`, `jnp.multiply`, `jnp.maximum`, `jnp.logical_and`,
+`jnp.bitwise_xor`, `jnp.logaddexp`, `jnp.negative`...) are ufunc objects too (bottom of this
+file), with JAX's identities and its fast paths (`jnp.add.reduce` is `jnp.sum`,
+`jnp.add.accumulate` is `jnp.cumsum`, `jnp.add.at` a scatter-add...). Calling one costs what
+calling the plain function in `ufuncs.py` costs, plus one descriptor lookup: each is the only
+instance of a subclass whose `__call__` is that function itself.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import operator
 from collections.abc import Callable
@@ -19,7 +27,11 @@ import numpy as np
 from xjax._src.array import Array
 from xjax._src.numpy.util import check_arraylike
 
-__all__ = ["frompyfunc", "ufunc"]
+__all__ = [
+    "add", "bitwise_and", "bitwise_or", "bitwise_xor", "frompyfunc", "logaddexp", "logaddexp2",
+    "logical_and", "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative",
+    "subtract", "ufunc",
+]
 
 _AT_INPLACE = (
     "Because JAX arrays are immutable, jnp.ufunc.at() cannot operate inplace like np.ufunc.at(). "
@@ -333,3 +345,144 @@ def frompyfunc(func: Callable[..., Any], /, nin: int, nout: int, *, identity: An
     """xjax implementation of `numpy.frompyfunc`: a `jnp.ufunc` from a traceable scalar function
     of `nin` inputs and `nout` outputs (`identity` seeds empty or masked reductions)."""
     return ufunc(func, nin, nout, identity=identity)
+
+
+# -- the built-in ufuncs ----------------------------------------------------------------------
+
+
+def _builtin(func: Callable[..., Any], nin: int, *, identity: Any = None, reduce: Callable | None = None,
+             accumulate: Callable | None = None, at: Callable | None = None) -> ufunc:
+    """`func` (an elementwise jnp function) as a ufunc that calls `func` directly: the ufunc is
+    the one instance of a subclass whose class attribute `__call__` is `func` (a staticmethod),
+    so no wrapper frame runs on a call; `func` checks its own arguments."""
+    cls = type("ufunc", (ufunc,), {"__call__": staticmethod(func), "__slots__": (),
+                                   "__module__": ufunc.__module__, "__doc__": ufunc.__doc__})
+    u = cls(func, nin, 1, identity=identity, call=func, reduce=reduce, accumulate=accumulate, at=at)
+    u.__signature__ = inspect.signature(func)  # else inspect drops `x` as if it were `self`
+    u.__doc__ = (f"{func.__doc__}\n\nA `jnp.ufunc`: see `{func.__name__}.reduce`, `.accumulate`, "
+                 "`.at`, `.outer` and `.reduceat`.")
+    return u
+
+
+def _at_scatter(kind: str) -> Callable:
+    """JAX's `add.at` / `multiply.at` / `subtract.at`: one scatter (booleans via int32)."""
+
+    def at(a: Any, indices: Any, b: Any) -> Array:
+        jnp = _jnp()
+        check_arraylike(f"{kind}.at", a, b)
+        a = jnp.asarray(a)
+        if a.dtype == np.bool_ and kind != "subtract":
+            b = jnp.asarray(b).astype(np.bool_).astype(np.int32)
+            return getattr(a.astype(np.int32).at[indices], kind)(b).astype(np.bool_)
+        return getattr(a.at[indices], kind)(b)
+
+    return at
+
+
+def _reduce_extreme(kind: str) -> Callable:
+    """`maximum.reduce` / `minimum.reduce`: jnp.max / jnp.min with a `dtype`."""
+    from xjax._src.numpy.reductions import _reduction
+
+    def reduce(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
+               initial: Any = None, where: Any = None) -> Array:
+        return _reduction(f"jnp.{kind}", kind, a, axis, dtype, out, keepdims, initial, where,
+                          has_identity=False)
+
+    return reduce
+
+
+def _reduce_bitwise(name: str, kind: str, logical: bool) -> Callable:
+    """`bitwise_*.reduce` (integer or bool input) and `logical_*.reduce` (input cast to bool; a
+    complex input by its real part, as JAX does)."""
+    from xjax._src.numpy.reductions import _asarray, _reduction
+
+    def reduce(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
+               initial: Any = None, where: Any = None) -> Array:
+        fn = f"jnp.{name}.reduce"
+        a = _asarray(fn, a)
+        if logical:
+            if a.dtype.kind == "c":
+                a = _jnp().real(a)
+            a = a.astype(np.bool_)
+        elif a.dtype != np.bool_ and a.dtype.kind not in "iu":
+            raise ValueError(f"{fn}: integer argument required; got dtype={a.dtype} (bitwise "
+                             "reductions take integer or bool arrays; cast with .astype)")
+        return _reduction(fn, kind, a, axis, dtype, out, keepdims, initial, where)
+
+    return reduce
+
+
+def _logsumexp(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
+               initial: Any = None, where: Any = None, *, fn: str = "jnp.logaddexp.reduce") -> Array:
+    """`logaddexp.reduce`: log(sum(exp(a))) shifted by the (finite) maximum; `dtype` is checked
+    and then unused, as in JAX."""
+    from xjax._src import dtypes
+    from xjax._src.numpy.manipulation import promote_inexact
+    from xjax._src.numpy.reductions import _axes
+
+    jnp, lax = _jnp(), _lax()
+    if out is not None:
+        raise NotImplementedError(f"{fn}: the 'out' argument is not supported.")
+    if dtype is not None:
+        dtypes.check_user_dtype(dtype, fn)
+    (a,) = promote_inexact(fn, a)
+    dims = _axes(fn, a.ndim, axis)
+    amax = jnp.max(jnp.real(a), axis=dims, keepdims=keepdims, where=where, initial=-np.inf)
+    amax = lax.stop_gradient(jnp.where(jnp.isfinite(amax), amax, jnp.zeros_like(amax)))
+    shifted = a - (amax if keepdims else jnp.expand_dims(amax, dims)).astype(a.dtype)
+    sumexp = jnp.sum(jnp.exp(shifted), axis=dims, keepdims=keepdims, where=where)
+    result = jnp.log(sumexp) + amax.astype(sumexp.dtype)
+    return result if initial is None else jnp.logaddexp(initial, result)
+
+
+def _logsumexp2(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
+                initial: Any = None, where: Any = None) -> Array:
+    """`logaddexp2.reduce`: `logaddexp.reduce` in base 2."""
+    fn = "jnp.logaddexp2.reduce"
+    check_arraylike(fn, a)
+    ln2 = float(np.log(2))
+    a = _jnp().asarray(a) * ln2
+    initial = None if initial is None else initial * ln2
+    return _logsumexp(a, axis, dtype, out, keepdims, initial, where, fn=fn) / ln2
+
+
+def _make_builtins() -> dict[str, ufunc]:
+    from xjax._src.numpy import reductions, ufuncs
+
+    binary = {
+        "add": {"identity": 0, "reduce": reductions.sum, "accumulate": reductions.cumsum,
+                "at": _at_scatter("add")},
+        "multiply": {"identity": 1, "reduce": reductions.prod, "accumulate": reductions.cumprod,
+                     "at": _at_scatter("multiply")},
+        "subtract": {"at": _at_scatter("subtract")},
+        "maximum": {"reduce": _reduce_extreme("max")},
+        "minimum": {"reduce": _reduce_extreme("min")},
+        "bitwise_and": {"identity": -1, "reduce": _reduce_bitwise("bitwise_and", "and", False)},
+        "bitwise_or": {"identity": 0, "reduce": _reduce_bitwise("bitwise_or", "or", False)},
+        "bitwise_xor": {"identity": 0, "reduce": _reduce_bitwise("bitwise_xor", "xor", False)},
+        "logical_and": {"identity": True, "reduce": _reduce_bitwise("logical_and", "and", True)},
+        "logical_or": {"identity": False, "reduce": _reduce_bitwise("logical_or", "or", True)},
+        "logical_xor": {"identity": False, "reduce": _reduce_bitwise("logical_xor", "xor", True)},
+        "logaddexp": {"identity": -np.inf, "reduce": _logsumexp},
+        "logaddexp2": {"identity": -np.inf, "reduce": _logsumexp2},
+    }
+    out = {name: _builtin(getattr(ufuncs, name), 2, **kw) for name, kw in binary.items()}
+    out["negative"] = _builtin(ufuncs.negative, 1)
+    return out
+
+
+_BUILTINS = _make_builtins()
+add = _BUILTINS["add"]
+bitwise_and = _BUILTINS["bitwise_and"]
+bitwise_or = _BUILTINS["bitwise_or"]
+bitwise_xor = _BUILTINS["bitwise_xor"]
+logaddexp = _BUILTINS["logaddexp"]
+logaddexp2 = _BUILTINS["logaddexp2"]
+logical_and = _BUILTINS["logical_and"]
+logical_or = _BUILTINS["logical_or"]
+logical_xor = _BUILTINS["logical_xor"]
+maximum = _BUILTINS["maximum"]
+minimum = _BUILTINS["minimum"]
+multiply = _BUILTINS["multiply"]
+negative = _BUILTINS["negative"]
+subtract = _BUILTINS["subtract"]
