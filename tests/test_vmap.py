@@ -146,3 +146,117 @@ def test_pairwise_distances_and_per_example_grads_match_jax(oracle):
     loss = lambda w, x: jnp.sum(jnp.tanh(x @ w) ** 2)  # noqa: E731
     pex = xjax.jit(xjax.vmap(xjax.grad(loss), in_axes=(None, 0)))(w, a)
     assert_matches((pair, pex), want, rtol=1e-5, atol=1e-5)
+
+
+# ---------------------------------------------------------------------------
+# vmap of a jit function: the body is batched and called as one jit
+
+
+def f32(*shape):
+    return np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape) / 7 - 0.8
+
+
+def _count_calls(monkeypatch):
+    """Counts compiles of jit bodies and eager single-op dispatches."""
+    from xjax._src import core, dispatch, pjit
+
+    counts = {"compiles": 0, "ops": 0}
+    compile_ = pjit.compile_closed_jaxpr
+
+    def compiling(*a, **k):
+        counts["compiles"] += 1
+        return compile_(*a, **k)
+
+    def applying(*a, **k):
+        counts["ops"] += 1
+        return dispatch.apply_primitive(*a, **k)
+
+    monkeypatch.setattr(pjit, "compile_closed_jaxpr", compiling)
+    monkeypatch.setattr(core, "_apply_primitive", applying)
+    return counts
+
+
+def test_vmap_of_jit_is_one_batched_jit_call(monkeypatch):
+    f = xjax.jit(lambda a, b: jnp.tanh(a * b) + jnp.sum(a) * b)
+    x, y = f32(4, 3), f32(4, 3) - 1.0
+    jaxpr = xjax.make_jaxpr(xjax.vmap(f))(x, y)
+    (eqn,) = jaxpr.eqns
+    assert eqn.primitive.name == "jit"
+    assert [v.aval.shape for v in eqn.invars] == [(4, 3), (4, 3)]
+    assert [v.aval.shape for v in eqn.outvars] == [(4, 3)]
+    assert "jit[" in str(jaxpr) and "f32[4,3]" in str(eqn.params["jaxpr"])
+    counts = _count_calls(monkeypatch)
+    for i in range(2):  # one executable, compiled once, no op-by-op dispatch
+        got = xjax.vmap(f)(x, y)
+        assert counts == {"compiles": 1, "ops": 0}, (i, counts)
+        np.testing.assert_allclose(np.asarray(got), loop(f, x, y), rtol=1e-6)
+
+
+def test_vmap_of_jit_axes_mixes_pytrees_and_nesting():
+    @xjax.jit
+    def inner(a, b):
+        return jnp.sin(a) @ b
+
+    @xjax.jit
+    def f(a, b, c):
+        return {"y": inner(a, b) * c, "z": jnp.sum(a, axis=0), "k": c * 2.0}
+
+    a, b, c = f32(3, 2, 4), f32(4, 5), f32(5)
+    cases = [((0, None, None), 0), ((1, None, None), 1), ((0, 0, None), 0), ((None, 2, 0), 1),
+             ((2, 1, None), 0)]
+    for in_axes, out_axes in cases:
+        args = [x if ax is None else np.stack([x + i / 10 for i in range(3)], axis=ax)
+                for x, ax in zip((a, b, c), in_axes)]
+        got = xjax.vmap(f, in_axes=in_axes, out_axes=out_axes)(*args)
+        for key in ("y", "z", "k"):  # unmapped outputs ("k", "z") are broadcast like the loop's
+            want = loop(lambda *xs, key=key: f(*xs)[key], *args, in_axes=in_axes)
+            np.testing.assert_allclose(np.asarray(got[key]), np.moveaxis(want, 0, out_axes),
+                                       rtol=1e-5, atol=1e-6, err_msg=f"{in_axes} {key}")
+    # jit(vmap(jit)) and vmap(vmap(jit)): the batched jit nests inside the outer jaxpr
+    g = xjax.jit(xjax.vmap(f, in_axes=(0, None, None)))
+    text = str(xjax.make_jaxpr(g)(a, b, c))
+    assert text.count("jit[") >= 3  # outer jit, batched f, batched inner
+    got = g(a, b, c)
+    np.testing.assert_allclose(np.asarray(got["y"]), loop(lambda x: f(x, b, c)["y"], a), rtol=1e-5)
+    aa = np.stack([a, a + 1.0])
+    got = xjax.vmap(xjax.vmap(f, in_axes=(0, None, None)), in_axes=(0, None, None))(aa, b, c)
+    want = np.stack([loop(lambda x: f(x, b, c)["y"], s) for s in aa])
+    np.testing.assert_allclose(np.asarray(got["y"]), want, rtol=1e-5, atol=1e-6)
+
+
+def test_vmap_of_jit_with_collectives_under_named_axes():
+    x = f32(3, 4)
+    center = xjax.jit(lambda v: v - lax.pmean(v, "i"))
+    got = xjax.vmap(center, axis_name="i")(x)
+    np.testing.assert_allclose(np.asarray(got), x - x.mean(0), rtol=1e-6, atol=1e-6)
+    jaxpr = xjax.make_jaxpr(xjax.vmap(center, axis_name="i"))(x)
+    (eqn,) = jaxpr.eqns  # still one jit call; the collective is resolved in its batched body
+    assert eqn.primitive.name == "jit" and "psum" not in str(jaxpr)
+    # no mapped argument: the body still sees the named axis (as in JAX: [3, 4, 5])
+    h = xjax.jit(lambda s: lax.psum(s, "i") + lax.axis_index("i"))
+    got = xjax.vmap(lambda v: h(1.0) + v, axis_name="i")(np.zeros(3, np.float32))
+    np.testing.assert_allclose(np.asarray(got), [3.0, 4.0, 5.0])
+    # an unnamed inner vmap batches the body first; the outer named one resolves the psum
+    y = f32(2, 3, 4)
+    k = xjax.jit(lambda v: v * lax.psum(v, "i"))
+    got = xjax.vmap(xjax.vmap(k), axis_name="i")(y)
+    np.testing.assert_allclose(np.asarray(got), y * y.sum(0), rtol=1e-5)
+    got = xjax.vmap(xjax.vmap(k, axis_name="i"), axis_name="j")(y)
+    np.testing.assert_allclose(np.asarray(got), y * y.sum(1, keepdims=True), rtol=1e-5)
+
+
+def test_grad_and_vmap_of_jit_compose():
+    from xjax.test_util import check_grads
+
+    f = xjax.jit(lambda v: jnp.sin(v) * v)
+    x = f32(5)
+    want = np.cos(x) * x + np.sin(x)
+    for got in (
+        xjax.grad(lambda v: jnp.sum(xjax.vmap(f)(v)))(x),
+        xjax.vmap(xjax.grad(f))(x),
+        xjax.vmap(xjax.jit(xjax.grad(f)))(x),
+        xjax.jit(xjax.vmap(xjax.grad(f)))(x),
+        jnp.diagonal(xjax.jacrev(xjax.vmap(f))(x)),
+    ):
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-6)
+    check_grads(xjax.vmap(f), (x,), order=2, modes=("fwd", "rev"))

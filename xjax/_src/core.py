@@ -170,7 +170,8 @@ class Primitive:
         self.batch: Callable | None = None
         self.lower: Callable | None = None
         self.nondiff = False
-        # call-like primitives (jit) whose `jaxpr` param is evaluated inline by the vmap trace
+        # call primitives (jit): the `jaxpr` param is the body, which traces that cannot keep
+        # the call whole evaluate in its place (`eval_call_inline`)
         self.inline = False
         # collectives: rule(trace, vals, dims, **params) applied by the vmap trace naming the axis
         self.axis_batch: Callable | None = None
@@ -551,6 +552,13 @@ def eval_jaxpr(jaxpr: Jaxpr, consts: Sequence[Any], *args: Any) -> list[Any]:
         for v, x in zip(eqn.outvars, outs, strict=True):
             env[v] = x
     return [read(v) for v in jaxpr.outvars]
+
+
+def eval_call_inline(trace: Trace, closed: ClosedJaxpr, args: Sequence[Any]) -> list[Any]:
+    """The body `closed` of a call primitive (jit's `jaxpr` param) evaluated on `args` with
+    `trace` current: `trace` sees the body's equations one by one instead of the call."""
+    with set_current_trace(trace):
+        return eval_jaxpr(closed.jaxpr, closed.consts, *args)
 
 
 class JaxprTypeError(TypeError):

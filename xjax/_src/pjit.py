@@ -9,6 +9,7 @@ import numpy as np
 
 from xjax._src import core
 from xjax._src.array import Array, _default_device, to_array
+from xjax._src.config import x64_enabled
 from xjax._src.core import ClosedJaxpr, Jaxpr, Primitive
 from xjax._src.interpreters import lowering
 from xjax._src.xla import execute as xla
@@ -45,7 +46,7 @@ def compile_closed_jaxpr(
 
 
 jit_p = Primitive("jit", multiple_results=True)
-jit_p.inline = True  # vmap evaluates the body inline (the enclosing jit compiles it whole)
+jit_p.inline = True  # linearize records the body of a jit on tangents (jit has no transpose)
 
 
 @jit_p.def_abstract_eval
@@ -87,3 +88,43 @@ def _jit_jvp(primals: Sequence[Any], tangents: Sequence[Any], *, jaxpr: ClosedJa
     from xjax._src.interpreters import ad
 
     return ad.jvp_flat(lambda *xs: core.eval_jaxpr(jaxpr.jaxpr, jaxpr.consts, *xs), primals, tangents)
+
+
+# Batched bodies per jaxpr: {(dims, axis size, axis name, spmd axis name, x64): (batched jaxpr,
+# hoisted consts, out dims)}, so that repeated vmap calls of a jit function reuse one executable.
+_batch_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _batch_call(vals: Sequence[Any], dims: Sequence[int | None], jaxpr: ClosedJaxpr, name: str,
+                size: int, axis_name: Any = None, spmd_axis_name: Any = None) -> tuple[list, list]:
+    from xjax._src.interpreters import batching
+
+    key = (tuple(dims), size, axis_name, spmd_axis_name, x64_enabled())
+    per_jaxpr = _batch_cache.setdefault(jaxpr, {})
+    hit = per_jaxpr.get(key)
+    if hit is None:
+        hit = per_jaxpr[key] = batching.batch_jaxpr(
+            jaxpr, dims, size, axis_name=axis_name, spmd_axis_name=spmd_axis_name,
+            what=f"jit({name}) (vmap)",
+        )
+    batched, hoisted, out_dims = hit
+    return jit_p.bind(*hoisted, *vals, jaxpr=batched, name=name), out_dims
+
+
+@jit_p.def_batching
+def _jit_batch(vals: Sequence[Any], dims: Sequence[int | None], *, jaxpr: ClosedJaxpr,
+               name: str) -> tuple[list, list]:
+    # The body is batched into a new jaxpr and called again: one executable, as in JAX.
+    size = next(core.get_aval(v).shape[d] for v, d in zip(vals, dims) if d is not None)
+    return _batch_call(vals, dims, jaxpr, name, size)
+
+
+def _jit_axis_batch(trace: Any, vals: Sequence[Any], dims: Sequence[int | None], *,
+                    jaxpr: ClosedJaxpr, name: str) -> tuple[list, list]:
+    # Under a named vmap the body is batched under that name, so that its collectives resolve,
+    # even when no argument is mapped.
+    return _batch_call(vals, dims, jaxpr, name, trace.axis_size, trace.axis_name,
+                       trace.spmd_axis_name)
+
+
+jit_p.axis_batch = _jit_axis_batch

@@ -123,9 +123,20 @@ class JVPTrace(core.Trace):
         return JVPTracer(self, out, t_out)
 
 
+def _lift_scalar(x: Any) -> Any:
+    """A Python scalar primal as a (weakly typed) Array, as JAX's transformations see it: rules
+    may then mix it with Python constants (`mul(2, x)`)."""
+    if type(x) in core._PY_SCALARS:
+        from xjax._src.array import to_array
+
+        return to_array(x)
+    return x
+
+
 def jvp_flat(fun: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[list, list]:
     """Runs `fun` (flat in, flat out) on (primal, tangent) pairs; tangents out may be Zero."""
     trace = JVPTrace(core.current_trace())
+    primals = [_lift_scalar(p) for p in primals]
     tangents = [Zero(tangent_aval(core.get_aval(p))) if _is_float0(t) else t
                 for p, t in zip(primals, tangents)]
     try:
@@ -212,9 +223,7 @@ class LinearizeTrace(core.Trace):
             with core.set_current_trace(self.parent):
                 return prim.bind(*args, **params)
         if prim.inline:  # a jit call on tangents: record its body (jit has no transpose rule)
-            closed = params["jaxpr"]
-            with core.set_current_trace(self):
-                return core.eval_jaxpr(closed.jaxpr, closed.consts, *args)
+            return core.eval_call_inline(self, params["jaxpr"], args)
         b = self.builder
         atoms = [a.var if isinstance(a, Tracer) and a._trace is self else b.to_atom(a) for a in args]
         avals_out = prim.out_avals([v.aval for v in atoms], params)
@@ -236,6 +245,7 @@ def linearize_flat(fun: Callable, primals: Sequence[Any]) -> tuple[list, Jaxpr, 
     """(primals_out, linear jaxpr tangents_in -> tangents_out, its consts, out tangent avals)."""
     lin = LinearizeTrace(core.current_trace())
     jvp = JVPTrace(lin)
+    primals = [_lift_scalar(p) for p in primals]
     try:
         t_in = [lin.new_arg(tangent_aval(core.get_aval(p))) for p in primals]
         ins = [JVPTracer(jvp, p, t) for p, t in zip(primals, t_in)]

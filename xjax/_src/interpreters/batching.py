@@ -4,7 +4,7 @@ A primitive's rule lives in `prim.batch` with signature
 `rule(vals: list, dims: list[int | None], **params) -> (out, out_dim)` (lists of both for
 multiple_results primitives); `None` means "not mapped". It runs with the parent trace current.
 Builders: `vectorized_batch` (elementwise unary), `broadcast_batch` (elementwise n-ary),
-`defbroadcasting`, `move_dim`, `bdim_at_front`.
+`defbroadcasting`, `move_dim`, `bdim_at_front`; `batch_jaxpr` for primitives with bodies.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from xjax._src import core
-from xjax._src.core import Primitive, ShapedArray, Tracer
+from xjax._src.core import ClosedJaxpr, Primitive, ShapedArray, Tracer
 from xjax._src.errors import MissingRuleError
 
 not_mapped = None
@@ -62,10 +62,6 @@ class BatchTrace(core.Trace):
             v, d = self.to_val_dim(a)
             vals.append(v)
             dims.append(d)
-        if prim.inline and any(d is not None for d in dims):
-            closed = params["jaxpr"]
-            with core.set_current_trace(self):
-                return core.eval_jaxpr(closed.jaxpr, closed.consts, *args)
         axis_rule = prim.axis_batch
         with core.set_current_trace(self.parent):
             if axis_rule is not None and self.axis_name is not None and _names_axis(params, self.axis_name):
@@ -82,7 +78,9 @@ class BatchTrace(core.Trace):
 
 
 def _names_axis(params: dict, name: Any) -> bool:
-    return name in params["axis_name"]
+    # call primitives (jit) name no axis: their bodies may use any, so their rule always runs
+    names = params.get("axis_name")
+    return names is None or name in names
 
 
 # ---------------------------------------------------------------------------
@@ -164,18 +162,24 @@ def defbroadcasting(prim: Primitive) -> None:
 # Running a function under vmap
 
 
-def batch_flat(fun: Callable, vals: Sequence[Any], dims: Sequence[int | None], axis_size: int,
-               axis_name: Any, out_dims_fn: Callable[[int], Sequence[int | None]],
-               spmd_axis_name: Any = None) -> list:
-    """Runs `fun` (flat in/out) with inputs mapped along `dims`; outputs moved to out dims."""
+def _batch_pairs(fun: Callable, vals: Sequence[Any], dims: Sequence[int | None], axis_size: int,
+                 axis_name: Any, spmd_axis_name: Any) -> list[tuple[Any, int | None]]:
+    """Runs `fun` (flat in/out) with inputs mapped along `dims`: (value, batch dim) per output."""
     trace = BatchTrace(core.current_trace(), axis_size, axis_name, spmd_axis_name)
     try:
         ins = [BatchTracer(trace, v, d) if d is not None else v for v, d in zip(vals, dims)]
         with core.set_current_trace(trace):
             outs = fun(*ins)
-        pairs = [trace.to_val_dim(o) for o in outs]
+        return [trace.to_val_dim(o) for o in outs]
     finally:
         trace.invalidate()
+
+
+def batch_flat(fun: Callable, vals: Sequence[Any], dims: Sequence[int | None], axis_size: int,
+               axis_name: Any, out_dims_fn: Callable[[int], Sequence[int | None]],
+               spmd_axis_name: Any = None) -> list:
+    """Runs `fun` (flat in/out) with inputs mapped along `dims`; outputs moved to out dims."""
+    pairs = _batch_pairs(fun, vals, dims, axis_size, axis_name, spmd_axis_name)
     out_dims = out_dims_fn(len(pairs))
     results = []
     for (v, d), od in zip(pairs, out_dims):
@@ -195,6 +199,43 @@ def batch_flat(fun: Callable, vals: Sequence[Any], dims: Sequence[int | None], a
                 )
             results.append(move_dim(v, d, od % nd, axis_size))
     return results
+
+
+def batch_jaxpr(
+    closed: ClosedJaxpr,
+    dims: Sequence[int | None],
+    axis_size: int,
+    out_dims: Sequence[int | None] | None = None,
+    axis_name: Any = None,
+    spmd_axis_name: Any = None,
+    what: str = "vmap",
+) -> tuple[ClosedJaxpr, list, list[int | None]]:
+    """`closed` vmapped, as a new jaxpr: input i mapped at `dims[i]` (None: unmapped), outputs
+    at `out_dims` (default: where the batching rules leave them, None where unmapped).
+
+    Returns (batched jaxpr, hoisted, out dims): small host consts stay in the jaxpr, the other
+    consts it captured (`hoisted`) become its leading invars, to be passed before the inputs."""
+    from xjax._src.interpreters.partial_eval import DebugInfo, trace_to_jaxpr
+    from xjax._src.pjit import split_consts
+
+    avals = [a if d is None else a.update(shape=a.shape[:d] + (axis_size,) + a.shape[d:])
+             for a, d in zip(closed.in_avals, dims, strict=True)]
+    found: list = []
+
+    def body(*ys: Any) -> list:
+        return core.eval_jaxpr(closed.jaxpr, closed.consts, *ys)
+
+    def fun(*xs: Any) -> list:
+        if out_dims is not None:
+            return batch_flat(body, xs, dims, axis_size, axis_name, lambda n: out_dims,
+                              spmd_axis_name)
+        pairs = _batch_pairs(body, xs, dims, axis_size, axis_name, spmd_axis_name)
+        found.extend(d for _, d in pairs)
+        return [v for v, _ in pairs]
+
+    jaxpr, consts = trace_to_jaxpr(fun, avals, DebugInfo(what, "batched body", ()))
+    batched, hoisted = split_consts(jaxpr, consts)
+    return batched, hoisted, list(out_dims) if out_dims is not None else found
 
 
 def size_of(x: Any, dim: int) -> int:

@@ -60,33 +60,6 @@ def _eval(closed: ClosedJaxpr, *args: Any) -> list:
     return core.eval_jaxpr(closed.jaxpr, closed.consts, *args)
 
 
-def _eval_inlined(closed: ClosedJaxpr, *args: Any) -> list:
-    """`_eval` with jit calls inlined. Derivative rules apply the user's functions to tangents
-    with it: under linearize a jit call on a tangent would be recorded whole into the linear
-    jaxpr, which has no transpose rule for it."""
-    env: dict = {}
-
-    def read(v: Any) -> Any:
-        return v.val if type(v) is core.Literal else env[v]
-
-    jaxpr = closed.jaxpr
-    for v, x in zip(jaxpr.constvars, closed.consts, strict=True):
-        env[v] = x
-    for v, x in zip(jaxpr.invars, args, strict=True):
-        env[v] = x
-    for eqn in jaxpr.eqns:
-        ins = [read(v) for v in eqn.invars]
-        if eqn.primitive.inline:
-            outs = _eval_inlined(eqn.params["jaxpr"], *ins)
-        else:
-            outs = eqn.primitive.bind(*ins, **eqn.params)
-            if not eqn.primitive.multiple_results:
-                outs = [outs]
-        for v, x in zip(eqn.outvars, outs, strict=True):
-            env[v] = x
-    return [read(v) for v in jaxpr.outvars]
-
-
 def _check_out(fn: str, tree: Any, want_tree: Any, has_aux: bool, what: str) -> None:
     if has_aux:
         kids = tree_lib.treedef_children(tree)
@@ -313,18 +286,11 @@ def _batch_jaxpr(
     in_dims = [None if d is None else 0 for d in const_dims] + [0] * (
         len(closed.in_avals) - n_consts
     )
-    avals = [
-        a if d is None else a.update(shape=(size,) + a.shape)
-        for a, d in zip(closed.in_avals, in_dims)
-    ]
-
-    def f(*xs: Any) -> list:
-        return batching.batch_flat(
-            lambda *ys: _eval(closed, *ys), xs, in_dims, size, None, lambda n: [0] * n
-        )
-
-    jaxpr, consts = trace_to_jaxpr(f, avals, DebugInfo("custom_linear_solve (vmap)", "solver", ()))
-    return split_consts(jaxpr, consts)
+    out_dims = [0] * len(closed.out_avals)
+    batched, hoisted, _ = batching.batch_jaxpr(
+        closed, in_dims, size, out_dims, what="custom_linear_solve (vmap)"
+    )
+    return batched, hoisted
 
 
 def _linear_solve_batch(
@@ -406,7 +372,7 @@ def custom_root(
         x, aux = sol[:n_x], sol[n_x:]
         _, rhs = ad.jvp_flat(lambda *p: _eval(f_j, *p, *x), f_args, f_dot)
         rhs = [ad.instantiate(r) for r in rhs]
-        x_dot = [operator.neg(t) for t in _eval_inlined(l_j, *l_args, *x, *rhs)]
+        x_dot = [operator.neg(t) for t in _eval(l_j, *l_args, *x, *rhs)]
         return sol, x_dot + [ad.zeros_like_aval(ad.tangent_aval(core.get_aval(a))) for a in aux]
 
     root.defjvp(root_jvp)
