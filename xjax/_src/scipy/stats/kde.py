@@ -85,7 +85,7 @@ class gaussian_kde:
         else:
             raise ValueError("`bw_method` should be 'scott', 'silverman', a scalar, or a callable.")
 
-        data_covariance = jnp.atleast_2d(_weighted_cov(dataset, weights))
+        data_covariance = jnp.atleast_2d(jnp.cov(dataset, rowvar=True, bias=False, aweights=weights))
         data_inv_cov = jnp.linalg.inv(data_covariance)
         self._setattr("covariance", data_covariance * factor**2)
         self._setattr("inv_cov", data_inv_cov / factor**2)
@@ -192,17 +192,6 @@ class gaussian_kde:
             else:
                 raise ValueError(f"points have dimension {d}, dataset has dimension {self.d}")
         return points
-
-
-def _weighted_cov(x: Array, aweights: Array) -> Array:
-    """jnp.cov(x, rowvar=True, bias=False, aweights=aweights), as JAX computes it (our jnp.cov
-    does not take weights yet)."""
-    w = abs(aweights)
-    avg, w_sum = jnp.average(x, axis=1, weights=w, returned=True)
-    w_sum = w_sum[0]
-    f = w_sum - jnp.sum(w * w) / w_sum  # ddof = 1 with "reliability" weights
-    x = x - avg[:, None]
-    return jnp.true_divide(jnp.dot(x, (x * w).T), f).squeeze()
 
 
 def _is_scalar(x: Any) -> bool:
