@@ -6,17 +6,11 @@ import pytest
 
 import xjax
 import xjax.numpy as jnp
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
+from tests.oracle import assert_matches
 from xjax import lax
 from xjax._src.errors import MissingRuleError
 from xjax.test_util import check_grads
-from tests.oracle import assert_matches
-
-
-@pytest.fixture
-def x64():
-    xjax.config.update("jax_enable_x64", True)
-    yield
-    xjax.config.update("jax_enable_x64", False)
 
 
 def f64(*shape, seed=0):

@@ -45,8 +45,23 @@ OPERANDS = _operands()
 _rng = np.random.default_rng(0)
 TRIPLES = [tuple(int(i) for i in _rng.integers(len(OPERANDS), size=3)) for _ in range(400)]
 
+# Runs in both processes: a call's result, or its error's class, as comparable strings.
+_DESCRIBE = """
+def describe(f, *args):
+    try:
+        r = f(*args)
+    except Exception as e:  # errors are compared by type name
+        return ("error", type(e).__name__)
+    if isinstance(r, tuple):
+        return (str(r[0]), "weak" if r[1] else "strong")
+    return str(r)  # dtype names, and True/False (a bool would come back as an OracleArray)
+"""
+_describe_ns: dict = {}
+exec(_DESCRIBE, _describe_ns)  # noqa: S102  (one source for both processes)
+_describe = _describe_ns["describe"]
+
 # Runs in the oracle; `specs`, `triples`, `cats`, `sub_args`, `promote_args`, `canon_args` are inputs.
-_JAX_TABLES = """
+_JAX_TABLES = _DESCRIBE + """
 import warnings
 from jax._src import dtypes as jdt  # dtype() and is_weakly_typed() are not public
 from jax._src.lax.lax import _convert_element_type
@@ -54,15 +69,6 @@ from jax._src.lax.lax import _convert_element_type
 def make(spec):
     kind, v = spec
     return _convert_element_type(np.zeros((), v), np.dtype(v), weak_type=True) if kind == "weak" else v
-
-def describe(f, *args):
-    try:
-        r = f(*args)
-    except Exception as e:  # noqa: BLE001  (errors are compared by type name)
-        return ("error", type(e).__name__)
-    if isinstance(r, tuple):
-        return (str(r[0]), "weak" if r[1] else "strong")
-    return str(r)  # dtype names, and True/False (a bool would come back as an OracleArray)
 
 rt = lambda *a: jax.dtypes.result_type(*a, return_weak_type_flag=True)
 with warnings.catch_warnings():
@@ -112,14 +118,6 @@ def x64(request):
         config.update("jax_enable_x64", old)
 
 
-def _describe(f, *args):
-    try:
-        r = f(*args)
-    except Exception as e:  # noqa: BLE001  (errors are compared by type name)
-        return ("error", type(e).__name__)
-    if isinstance(r, tuple):
-        return (str(r[0]), "weak" if r[1] else "strong")
-    return str(r)  # dtype names, and True/False (a bool would come back as an OracleArray)
 
 
 def _xjax_operands(weak: list) -> list:

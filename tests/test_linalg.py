@@ -3,6 +3,8 @@ JAX (the oracle), numerical gradient checks, vmap against a loop, jit against ea
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -12,28 +14,14 @@ import xjax.lax.linalg
 import xjax.numpy as xnp
 import xjax.numpy.linalg
 import xjax.scipy.linalg
+from tests import _util
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
 from xjax.test_util import check_grads
-
-NS = {"jnp": xnp, "lax": xlax, "jax": xjax, "np": np}
-
-
-@pytest.fixture
-def x64():
-    xjax.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        xjax.config.update("jax_enable_x64", False)
 
 
 def _inputs(dtype: str, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
-
-    def mat(*shape: int) -> np.ndarray:
-        x = rng.standard_normal(shape)
-        if dtype.startswith("complex"):
-            x = x + 1j * rng.standard_normal(shape)
-        return x.astype(dtype)
+    mat = functools.partial(_util.normal, rng, dtype)
 
     def spd(*shape: int) -> np.ndarray:
         x = mat(*shape)
@@ -163,60 +151,20 @@ CORE = [
 ]
 
 
-def _leaves(x):
-    if isinstance(x, (tuple, list)):
-        return [leaf for y in x for leaf in _leaves(y)]
-    return [x]
-
-
-def _assert_matches(got, want, dtype: str, expr: str) -> None:
-    got, want = _leaves(got), _leaves(want)
-    assert len(got) == len(want), expr
-    tol = 2e-4 if dtype in ("float32", "complex64") else 1e-10
-    for g, w in zip(got, want):
-        assert hasattr(w, "value"), (expr, w)
-        g = np.asarray(g)
-        assert g.shape == w.shape, (expr, g.shape, w.shape)
-        assert g.dtype == w.dtype, (expr, g.dtype, w.dtype)
-        scale = max(1.0, float(np.nanmax(np.abs(w.value)))) if w.value.size else 1.0
-        np.testing.assert_allclose(g, w.value, rtol=tol, atol=tol * scale, err_msg=expr)
-
-
-_ORACLE_JIT = """
-g = dict(globals())
-names = list(inputs)
-def run(e):
-    f = jax.jit(lambda *xs: eval(e, dict(g, **dict(zip(names, xs)))))
-    return f(*[g[k] for k in names])
-out = [run(e) for e in exprs]
-"""
-
-
-def _run(oracle, exprs, dtype, x64, jit=False):
-    """Evaluates each expression with xjax and with JAX on the same inputs; with `jit` both
-    sides compile each expression as one program (eager grads compile every op)."""
-    inputs = _inputs(dtype)
-    code = _ORACLE_JIT if jit else "out = [eval(e) for e in exprs]"
-    want = oracle.exec(code, x64=x64, exprs=exprs, inputs=list(inputs), **inputs)
-    names = list(inputs)
-    arrays = [xnp.asarray(inputs[k]) for k in names]
-    for expr, w in zip(exprs, want):
-        f = lambda *xs, expr=expr: eval(expr, dict(NS, **dict(zip(names, xs))))
-        got = xjax.jit(f)(*arrays) if jit else f(*arrays)
-        _assert_matches(got, w, dtype, expr)
-
-
 @pytest.mark.oracle
 @pytest.mark.parametrize("dtype", ["float32", "complex64"])
 def test_values_match_jax(oracle, dtype):
     # float32 runs eagerly (the user's path); the other dtypes compile each expression once
-    _run(oracle, COMMON if dtype == "float32" else CORE, dtype, False, jit=dtype != "float32")
+    eager = dtype == "float32"
+    exprs = COMMON if eager else CORE
+    _util.check_linalg(oracle, exprs, _inputs(dtype), jit=None if eager else "each")
 
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("dtype", ["float64", "complex128"])
 def test_values_match_jax_x64(oracle, x64, dtype):
-    _run(oracle, CORE if dtype == "float64" else CORE[:8], dtype, True, jit=True)
+    exprs = CORE if dtype == "float64" else CORE[:8]
+    _util.check_linalg(oracle, exprs, _inputs(dtype), x64=True, jit="each")
 
 
 GRAD_EXPRS = [
@@ -265,7 +213,8 @@ COMPLEX_GRAD_EXPRS = [
 @pytest.mark.oracle
 @pytest.mark.parametrize("dtype", ["float64", "complex128"])
 def test_grads_match_jax(oracle, x64, dtype):
-    _run(oracle, GRAD_EXPRS if dtype == "float64" else COMPLEX_GRAD_EXPRS, dtype, True, jit=True)
+    exprs = GRAD_EXPRS if dtype == "float64" else COMPLEX_GRAD_EXPRS
+    _util.check_linalg(oracle, exprs, _inputs(dtype), x64=True, jit="each")
 
 
 def _spd(rng, n):
@@ -388,9 +337,9 @@ def test_vmap_matches_loop_and_jit_matches_eager():
         got = xjax.vmap(f)(*args)
         jitted = xjax.jit(f)(*[x[0] for x in args])
         eager = f(*[x[0] for x in args])
-        for gg, ww in zip(_leaves(got), _leaves(want)):
+        for gg, ww in zip(_util.flat_leaves(got), _util.flat_leaves(want)):
             np.testing.assert_allclose(np.asarray(gg), ww, rtol=1e-4, atol=1e-4)
-        for jj, ee in zip(_leaves(jitted), _leaves(eager)):
+        for jj, ee in zip(_util.flat_leaves(jitted), _util.flat_leaves(eager)):
             np.testing.assert_allclose(np.asarray(jj), np.asarray(ee), rtol=1e-5, atol=1e-5)
     # nested vmap and vmap over a non-leading axis
     g2 = np.stack([g, g + 1])

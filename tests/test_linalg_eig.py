@@ -4,6 +4,8 @@ derivative rules: values and gradients against real JAX (the oracle), vmap again
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -13,28 +15,14 @@ import xjax.lax.linalg
 import xjax.numpy as xnp
 import xjax.numpy.linalg
 import xjax.scipy.linalg
+from tests import _util
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
 from xjax.test_util import check_grads
-
-NS = {"jnp": xnp, "lax": xlax, "jax": xjax, "np": np}
-
-
-@pytest.fixture
-def x64():
-    xjax.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        xjax.config.update("jax_enable_x64", False)
 
 
 def _inputs(dtype: str, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
-
-    def mat(*shape: int) -> np.ndarray:
-        x = rng.standard_normal(shape)
-        if dtype.startswith("complex"):
-            x = x + 1j * rng.standard_normal(shape)
-        return x.astype(dtype)
+    mat = functools.partial(_util.normal, rng, dtype)
 
     sing = mat(5, 2) @ mat(2, 5)  # rank 2
     rank4 = mat(5, 4) @ mat(4, 5)  # rank n-1
@@ -51,47 +39,6 @@ def _inputs(dtype: str, seed: int = 0) -> dict:
         "e0": np.zeros((0, 0), dtype),
         "e2": np.zeros((2, 0, 0), dtype),
     }
-
-
-def _leaves(x):
-    if isinstance(x, (tuple, list)):
-        return [leaf for y in x for leaf in _leaves(y)]
-    return [x]
-
-
-_ORACLE = """
-g = dict(globals())
-names = list(inputs)
-f = jax.jit(lambda *xs: [eval(e, dict(g, **dict(zip(names, xs)))) for e in exprs])
-out = f(*[g[k] for k in names])
-"""
-
-
-def _run(oracle, exprs, dtype, x64, tol=None, jit=True):
-    """Evaluates all `exprs` as one jitted function with xjax and with JAX (one compile each
-    side) and compares every output leaf."""
-    inputs = _inputs(dtype)
-    want = oracle.exec(_ORACLE, x64=x64, exprs=exprs, inputs=list(inputs), **inputs)
-    names = list(inputs)
-    arrays = [xnp.asarray(inputs[k]) for k in names]
-
-    def f(*xs):
-        return [eval(e, dict(NS, **dict(zip(names, xs)))) for e in exprs]
-
-    got = xjax.jit(f)(*arrays) if jit else f(*arrays)
-    if tol is None:
-        tol = 2e-4 if dtype in ("float32", "complex64") else 1e-10
-    for expr, g, w in zip(exprs, got, want):
-        gl, wl = _leaves(g), _leaves(w)
-        assert len(gl) == len(wl), expr
-        for gg, ww in zip(gl, wl):
-            assert hasattr(ww, "value"), (expr, ww)
-            gg = np.asarray(gg)
-            assert gg.shape == ww.shape, (expr, gg.shape, ww.shape)
-            assert gg.dtype == ww.dtype, (expr, gg.dtype, ww.dtype)
-            finite = np.abs(ww.value[np.isfinite(ww.value)])
-            scale = max(1.0, float(finite.max())) if finite.size else 1.0
-            np.testing.assert_allclose(gg, ww.value, rtol=tol, atol=tol * scale, err_msg=expr)
 
 
 EXPRS = [
@@ -151,13 +98,13 @@ CORE = [
 @pytest.mark.oracle
 @pytest.mark.parametrize("dtype", ["float32", "complex64"])
 def test_values_match_jax(oracle, dtype):
-    _run(oracle, EXPRS if dtype == "float32" else CORE, dtype, False)
+    _util.check_linalg(oracle, EXPRS if dtype == "float32" else CORE, _inputs(dtype))
 
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("dtype", ["float64", "complex128"])
 def test_values_match_jax_x64(oracle, x64, dtype):
-    _run(oracle, CORE, dtype, True)
+    _util.check_linalg(oracle, CORE, _inputs(dtype), x64=True)
 
 
 def test_eager_eig_and_schur_reconstruct():
@@ -187,8 +134,8 @@ def test_eig_vmap_matches_loop():
         lambda x: xlax.linalg.schur(x),
         lambda x: xlax.linalg.hessenberg(x),
     ):
-        got = _leaves(xjax.vmap(f)(a))
-        loop = [_leaves(f(a[i])) for i in range(3)]
+        got = _util.flat_leaves(xjax.vmap(f)(a))
+        loop = [_util.flat_leaves(f(a[i])) for i in range(3)]
         for j, g in enumerate(got):
             np.testing.assert_allclose(
                 np.asarray(g), np.stack([np.asarray(lp[j]) for lp in loop]), rtol=1e-5, atol=1e-5
@@ -222,7 +169,8 @@ GRAD_EXPRS = [
 @pytest.mark.oracle
 @pytest.mark.parametrize("dtype", ["float64", "complex128"])
 def test_grads_match_jax(oracle, x64, dtype):
-    _run(oracle, GRAD_EXPRS if dtype == "float64" else GRAD_EXPRS[::2], dtype, True, tol=1e-8)
+    exprs = GRAD_EXPRS if dtype == "float64" else GRAD_EXPRS[::2]
+    _util.check_linalg(oracle, exprs, _inputs(dtype), x64=True, tol=1e-8)
 
 
 def test_check_grads(x64):

@@ -3,35 +3,21 @@ special-matrix constructors: values and gradients against real JAX (the oracle).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 import scipy.linalg
 
 import xjax
-import xjax.numpy as xnp
 import xjax.scipy.linalg
+from tests._util import check_linalg, normal, x64_fixture  # noqa: F401  (the `x64` fixture)
 from xjax.test_util import check_grads
-
-NS = {"jnp": xnp, "jax": xjax, "np": np}
-
-
-@pytest.fixture
-def x64():
-    xjax.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        xjax.config.update("jax_enable_x64", False)
 
 
 def _inputs(dtype: str) -> dict:
     rng = np.random.default_rng(0)
-
-    def mat(*shape: int) -> np.ndarray:
-        x = rng.standard_normal(shape)
-        if dtype.startswith("complex"):
-            x = x + 1j * rng.standard_normal(shape)
-        return x.astype(dtype)
+    mat = functools.partial(normal, rng, dtype)
 
     real = "float64" if dtype in ("float64", "complex128") else "float32"
     a = mat(4, 4)
@@ -49,41 +35,7 @@ def _inputs(dtype: str) -> dict:
     }
 
 
-def _leaves(x):
-    if isinstance(x, (tuple, list)):
-        return [leaf for y in x for leaf in _leaves(y)]
-    return [x]
-
-
-_ORACLE = """
-g = dict(globals())
-names = list(inputs)
-f = jax.jit(lambda *xs: [eval(e, dict(g, **dict(zip(names, xs)))) for e in exprs])
-out = f(*[g[k] for k in names])
-"""
-
-
-def _run(oracle, exprs, dtype, x64, tol=None):
-    """All `exprs` as one jitted function on each side, every output leaf compared."""
-    inputs = _inputs(dtype)
-    want = oracle.exec(_ORACLE, x64=x64, exprs=exprs, inputs=list(inputs), **inputs)
-    names = list(inputs)
-    arrays = [xnp.asarray(inputs[k]) for k in names]
-    got = xjax.jit(lambda *xs: [eval(e, dict(NS, **dict(zip(names, xs)))) for e in exprs])(*arrays)
-    if tol is None:
-        tol = 5e-4 if dtype in ("float32", "complex64") else 1e-9
-    for expr, g, w in zip(exprs, got, want):
-        gl, wl = _leaves(g), _leaves(w)
-        assert len(gl) == len(wl), expr
-        for gg, ww in zip(gl, wl):
-            assert hasattr(ww, "value"), (expr, ww)
-            gg = np.asarray(gg)
-            assert gg.shape == ww.shape, (expr, gg.shape, ww.shape)
-            assert gg.dtype == ww.dtype, (expr, gg.dtype, ww.dtype)
-            scale = max(1.0, float(np.max(np.abs(ww.value)))) if ww.value.size else 1.0
-            np.testing.assert_allclose(gg, ww.value, rtol=tol, atol=tol * scale, err_msg=expr)
-
-
+_TOL = (5e-4, 1e-9)  # (32-bit, 64-bit)
 L = "jax.scipy.linalg."
 FUNCTIONS = [
     L + "expm(6 * a)",
@@ -164,13 +116,13 @@ MATRICES = [
 
 @pytest.mark.oracle
 def test_values_match_jax(oracle):
-    _run(oracle, FUNCTIONS + MATRICES, "float32", False)
+    check_linalg(oracle, FUNCTIONS + MATRICES, _inputs("float32"), tol=_TOL)
 
 
 @pytest.mark.oracle
 @pytest.mark.slow
 def test_variants_match_jax(oracle):
-    _run(oracle, VARIANTS, "float32", False)
+    check_linalg(oracle, VARIANTS, _inputs("float32"), tol=_TOL)
 
 
 @pytest.mark.oracle
@@ -187,7 +139,7 @@ def test_values_match_jax_other_dtypes(oracle, dtype, wide, request):
     if wide:
         request.getfixturevalue("x64")
         exprs = CORE + [L + "expm(6 * a)", L + "invhilbert(5)", L + "dft(4)", L + "helmert(4)"]
-    _run(oracle, exprs, dtype, wide)
+    check_linalg(oracle, exprs, _inputs(dtype), x64=wide, tol=_TOL)
 
 
 GRADS = [
@@ -201,7 +153,7 @@ GRADS = [
 @pytest.mark.oracle
 def test_grads_match_jax(oracle, x64):
     # (JAX's default polar method, QDWH, has no reverse-mode derivative)
-    _run(oracle, GRADS, "float64", True, tol=1e-7)
+    check_linalg(oracle, GRADS, _inputs("float64"), x64=True, tol=1e-7)
 
 
 def test_check_grads(x64):

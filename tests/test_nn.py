@@ -9,7 +9,7 @@ Gradients are `jax.grad` of both libraries, including the kinks (relu at 0) and 
 
 from __future__ import annotations
 
-import concurrent.futures
+import functools
 
 import ml_dtypes
 import numpy as np
@@ -18,59 +18,14 @@ import pytest
 import xjax
 import xjax.nn as xnn
 import xjax.numpy as xnp
-from tests.oracle import assert_matches
-from xjax import lax as xlax
-
+from tests import _util
 
 # Heavy oracle comparisons: CI runs them (make test-slow); the default `make test` skips them.
 pytestmark = [pytest.mark.oracle, pytest.mark.slow]
 
-_ORACLE_CODE = """
-ns = {"jax": jax, "jnp": jnp, "lax": lax, "np": np, "ml_dtypes": ml_dtypes, "nn": jax.nn}
-ns.update(inputs)
-out = []
-for e in exprs:
-    try:
-        out.append(eval(e, ns))
-    except Exception as ex:
-        out.append(("error", type(ex).__name__, str(ex)))
-"""
-
-_NS = {"jax": xjax, "jnp": xnp, "lax": xlax, "np": np, "ml_dtypes": ml_dtypes, "nn": xnn}
-
-
-def _eval(expr: str, inputs: dict):
-    try:
-        return eval(expr, {**_NS, **inputs})  # noqa: S307  (test expressions)
-    except Exception as ex:  # noqa: BLE001  (compared with JAX's error)
-        return ("error", type(ex).__name__, str(ex))
-
-
-def check(oracle, exprs: list[str], inputs: dict, x64: bool = False, **tol) -> None:
-    """Evaluates `exprs` with both libraries and asserts matching results (all failures listed)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(oracle.exec, _ORACLE_CODE, x64=x64, exprs=list(exprs), inputs=inputs)
-        old = xjax.config.jax_enable_x64
-        xjax.config.update("jax_enable_x64", x64)
-        try:
-            got = [_eval(e, inputs) for e in exprs]
-        finally:
-            xjax.config.update("jax_enable_x64", old)
-        want = pending.result()
-    assert isinstance(want, list), want
-    failures = []
-    for e, g, w in zip(exprs, got, want):
-        w_err = isinstance(w, tuple) and len(w) == 3 and w[0] == "error"
-        g_err = isinstance(g, tuple) and len(g) == 3 and g[0] == "error"
-        if w_err or g_err:
-            if not (w_err and g_err and w[1] == g[1]):
-                failures.append(f"{e}: jax gave {w!r}; xjax gave {g!r}")
-            continue
-        try:
-            assert_matches(g, w, **tol)
-        except AssertionError as ex:
-            failures.append(f"{e}: {ex}")
-    assert not failures, f"{len(failures)} of {len(exprs)} differ:\n" + "\n".join(failures)
+NS = _util.Namespace(jax="", jnp="numpy", lax="lax", nn="nn")
+# An expression that raises must raise the same class in both.
+check = functools.partial(_util.check, ns=NS, errors="same")
 
 
 _POINTS = np.array([-30, -6.5, -6, -3, -2.5, -1, -0.5, -1e-3, 0, 1e-3, 0.5, 1, 2.5, 3, 6, 6.5, 30])

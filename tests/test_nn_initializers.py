@@ -7,69 +7,23 @@ dtype, weak type and every value (rtol = atol = 0). Errors must have the same cl
 
 from __future__ import annotations
 
-import concurrent.futures
+import functools
 
 import ml_dtypes
 import numpy as np
 import pytest
 
-import xjax
 import xjax.nn as xnn
 import xjax.numpy as xnp
 import xjax.random as xrandom
-from tests.oracle import assert_matches
-
+from tests import _util
 
 # Heavy oracle comparisons: CI runs them (make test-slow); the default `make test` skips them.
 pytestmark = [pytest.mark.oracle, pytest.mark.slow]
 
-_ORACLE_CODE = """
-ns = {"jax": jax, "jnp": jnp, "np": np, "ml_dtypes": ml_dtypes, "random": jax.random,
-      "init": jax.nn.initializers}
-out = []
-for e in exprs:
-    try:
-        out.append(eval(e, ns))
-    except Exception as ex:
-        out.append(("error", type(ex).__name__, str(ex)))
-"""
-
-_NS = {"jax": xjax, "jnp": xnp, "np": np, "ml_dtypes": ml_dtypes, "random": xrandom,
-       "init": xnn.initializers}
-
-
-def _eval(expr: str):
-    try:
-        return eval(expr, dict(_NS))  # noqa: S307  (test expressions)
-    except Exception as ex:  # noqa: BLE001  (compared with JAX's error)
-        return ("error", type(ex).__name__, str(ex))
-
-
-def check(oracle, exprs: list[str], x64: bool = False) -> None:
-    """Evaluates `exprs` with both libraries and asserts bit-identical results."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(oracle.exec, _ORACLE_CODE, x64=x64, exprs=list(exprs))
-        old = xjax.config.jax_enable_x64
-        xjax.config.update("jax_enable_x64", x64)
-        try:
-            got = [_eval(e) for e in exprs]
-        finally:
-            xjax.config.update("jax_enable_x64", old)
-        want = pending.result()
-    assert isinstance(want, list), want
-    failures = []
-    for e, g, w in zip(exprs, got, want):
-        w_err = isinstance(w, tuple) and len(w) == 3 and w[0] == "error"
-        g_err = isinstance(g, tuple) and len(g) == 3 and g[0] == "error"
-        if w_err or g_err:
-            if not (w_err and g_err and w[1] == g[1]):
-                failures.append(f"{e}: jax gave {w!r}; xjax gave {g!r}")
-            continue
-        try:
-            assert_matches(g, w, rtol=0, atol=0)
-        except AssertionError as ex:
-            failures.append(f"{e}: {ex}")
-    assert not failures, f"{len(failures)} of {len(exprs)} differ:\n" + "\n".join(failures)
+NS = _util.Namespace(jax="", jnp="numpy", random="random", init="nn.initializers")
+# An expression that raises must raise the same class in both; values bit for bit.
+check = functools.partial(_util.check, ns=NS, errors="same", rtol=0, atol=0)
 
 
 K = "random.PRNGKey(42)"

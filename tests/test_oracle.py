@@ -8,6 +8,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 
+from tests import _util
 from tests.oracle import Oracle, OracleArray, OracleError, assert_matches, raises_like
 
 pytestmark = pytest.mark.oracle
@@ -164,3 +165,42 @@ def test_assert_matches_tolerances_and_nans(oracle):
     assert_matches(np.array([1.001, np.nan, np.inf], np.float32), want, rtol=1e-2)
     with pytest.raises(AssertionError):
         assert_matches(np.array([1.0, 0.0, np.inf], np.float32), want)
+
+
+# ---------------------------------------------------------------------------------------------
+# The shared table runners (tests/_util.py): every check they promise fails when it should.
+# `jax.__name__ == "jax"` holds in the oracle only, so an expression can differ between the two.
+_JAX = "jax.__name__ == 'jax'"
+
+
+def test_table_runner_passes_matching_results_and_errors(oracle):
+    _util.check(oracle, ["jnp.arange(3) * 2", "int('x')", "(1, [2.5])"])
+    _util.check(oracle, ["x[::-1]", ("x + y", {"y": np.float32(2)})], {"x": np.arange(3.0)})
+    _util.check(oracle, ["x2[1]", "w"], _util.small_arrays(0), as_arrays=True, setup="w = x1 * 2")
+
+
+@pytest.mark.parametrize(
+    "expr,kw,match",
+    [
+        (f"jnp.asarray(1.0 if {_JAX} else 2.0)", {}, "values differ"),
+        (f"jnp.asarray(1, 'int32' if {_JAX} else 'int16')", {}, "dtype"),
+        (f"jnp.asarray(1.0) if {_JAX} else jnp.float32(1.0)", {}, "weak_type"),
+        (f"jnp.ones(2) + jnp.ones(3 if {_JAX} else 2)", {}, "jax raised TypeError"),
+        (f"int('x') if {_JAX} else {{}}['k']", {}, "xjax raised KeyError"),
+        ("int('x')", {"errors": None}, "jax raised ValueError"),
+        (f"int('x') if {_JAX} else b'\\xff'.decode()", {"errors": "same"}, "UnicodeDecodeError"),
+        ("int('x')", {"error_says": "jnp.nothing"}, "does not name"),
+    ],
+)
+def test_table_runner_fails_on_each_difference(oracle, expr, kw, match):
+    with pytest.raises(AssertionError, match=match):
+        _util.check(oracle, [expr], **kw)
+
+
+def test_table_runner_subclass_errors_and_linalg_tolerance(oracle):
+    # "like" (the default) takes a subclass of JAX's error class: UnicodeDecodeError < ValueError
+    _util.check(oracle, [f"int('x') if {_JAX} else b'\\xff'.decode()"])
+    _util.check_linalg(oracle, ["jnp.linalg.inv(a)"], {"a": np.eye(2, dtype=np.float32) * 2})
+    with pytest.raises(AssertionError, match="output 0"):
+        _util.check_linalg(oracle, [f"a * (1.0 if {_JAX} else 1.01)"],
+                           {"a": np.eye(2, dtype=np.float32)}, jit=None)

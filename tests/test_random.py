@@ -9,7 +9,6 @@ through `key_data`; raised errors by exception class name.
 
 from __future__ import annotations
 
-import concurrent.futures
 import itertools
 
 import ml_dtypes
@@ -19,6 +18,7 @@ import pytest
 import xjax
 import xjax.numpy as xnp
 import xjax.random as xrandom
+from tests._util import beside_oracle
 from xjax import lax as xlax
 
 pytestmark = pytest.mark.oracle
@@ -77,16 +77,8 @@ def _check(
     """Evaluates `exprs` with both libraries and asserts bit-identical results (or, given
     `rtol`, results equal to that relative tolerance: for derivatives, whose rounding depends
     on how each library orders the chain rule)."""
-    # JAX works in its own process while xjax computes here (compiles release the GIL).
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(_oracle_results, oracle, exprs, x64, chunk)
-        old = xjax.config.jax_enable_x64
-        xjax.config.update("jax_enable_x64", x64)
-        try:
-            got = [_xjax_eval(e) for e in exprs]
-        finally:
-            xjax.config.update("jax_enable_x64", old)
-        want = pending.result()
+    got, want = beside_oracle(lambda: _oracle_results(oracle, exprs, x64, chunk),
+                              lambda: [_xjax_eval(e) for e in exprs], x64)
     failures = []
     for e, g, w in zip(exprs, got, want):
         if w[0] == "err":

@@ -7,70 +7,22 @@ Results are compared with `assert_matches` (shape, dtype, weak type, per-dtype t
 
 from __future__ import annotations
 
-import concurrent.futures
+import functools
 
-import ml_dtypes
 import numpy as np
 import pytest
 
 import xjax
 import xjax.numpy as xnp
 import xjax.scipy.special as xspecial
-from tests.oracle import assert_matches
+from tests import _util
 from xjax.test_util import check_grads
 
 pytestmark = pytest.mark.oracle
 
-_ORACLE_CODE = """
-import jax.scipy.special
-
-ns = {"jax": jax, "jnp": jnp, "np": np, "ml_dtypes": ml_dtypes, "special": jax.scipy.special}
-ns.update(inputs)
-out = []
-for e in exprs:
-    try:
-        out.append(eval(e, ns))
-    except Exception as ex:
-        out.append(("error", type(ex).__name__, str(ex)))
-"""
-
-_NS = {"jax": xjax, "jnp": xnp, "np": np, "ml_dtypes": ml_dtypes, "special": xspecial}
-
-
-def _eval(expr: str, inputs: dict):
-    try:
-        return eval(expr, {**_NS, **inputs})
-    except Exception as ex:  # noqa: BLE001  (compared with JAX's error)
-        return ("error", type(ex).__name__, str(ex))
-
-
-def check(oracle, exprs: list[str], inputs: dict, x64: bool = False, errors: bool = False,
-          **tol) -> None:
-    """Evaluates `exprs` with both libraries and asserts matching results (all failures listed).
-    With `errors`, an expression may instead raise, in both, the same exception type."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(oracle.exec, _ORACLE_CODE, x64=x64, exprs=list(exprs), inputs=inputs)
-        old = xjax.config.jax_enable_x64
-        xjax.config.update("jax_enable_x64", x64)
-        try:
-            got = [_eval(e, inputs) for e in exprs]
-        finally:
-            xjax.config.update("jax_enable_x64", old)
-        want = pending.result()
-    assert isinstance(want, list), want
-    failures = []
-    for e, g, w in zip(exprs, got, want):
-        w_err = isinstance(w, tuple) and len(w) == 3 and w[0] == "error"
-        g_err = isinstance(g, tuple) and len(g) == 3 and g[0] == "error"
-        if w_err or g_err:
-            if not (errors and w_err and g_err and w[1] == g[1]):
-                failures.append(f"{e}: jax gave {w!r}; xjax gave {g!r}")
-            continue
-        try:
-            assert_matches(g, w, **tol)
-        except AssertionError as ex:
-            failures.append(f"{e}: {ex}")
-    assert not failures, f"{len(failures)} of {len(exprs)} differ:\n" + "\n".join(failures)
+NS = _util.Namespace(jax="", jnp="numpy", special="scipy.special")
+# No expression may raise, unless a call passes errors="same": then both must raise one class.
+check = functools.partial(_util.check, ns=NS, errors=None)
 
 
 def _inputs(dtype) -> dict:
@@ -168,7 +120,7 @@ _F64_TOL = {"rtol": 1e-12, "atol": 1e-13}
 
 
 def test_errors(oracle):
-    check(oracle, _ERROR_EXPRS, _inputs(np.float32), errors=True)
+    check(oracle, _ERROR_EXPRS, _inputs(np.float32), errors="same")
 
 
 def test_values_jit_gamma(oracle):
@@ -270,8 +222,8 @@ def test_vmap_and_jit(oracle):
              f"jax.jit(jax.vmap({f}))(a, x)",
              f"jax.vmap(jax.grad(lambda a, x: jnp.sum(({f})(a, x)), argnums=(0, 1)))(a, x)"]
     check(oracle, exprs, {"a": a, "x": x}, rtol=1e-4, atol=1e-5)
-    got = xjax.vmap(eval(f, _NS))(a, x)
-    rows = [eval(f, _NS)(a[i], x[i]) for i in range(2)]
+    got = xjax.vmap(eval(f, NS.here))(a, x)
+    rows = [eval(f, NS.here)(a[i], x[i]) for i in range(2)]
     np.testing.assert_allclose(np.asarray(got), np.stack([np.asarray(r) for r in rows]),
                                rtol=1e-6)
 
@@ -279,7 +231,7 @@ def test_vmap_and_jit(oracle):
 @pytest.mark.slow
 def test_check_grads():
     """Numerical derivatives agree with the custom JVPs (first and second order)."""
-    with _x64():
+    with _util.x64_mode():  # float64 arrays, for tight finite differences
         p = xnp.array([0.7, 1.7, 4.0], np.float64)
         s = xnp.array([-2.6, 0.3, 3.1], np.float64)
         v = xnp.array([0.1, 0.45, 0.8], np.float64)
@@ -298,12 +250,3 @@ def test_check_grads():
         check_grads(lambda t: xspecial.zeta(3.0, t), (p,), order=1)
 
 
-class _x64:
-    """Enables x64 for the block (float64 arrays, for tight finite differences)."""
-
-    def __enter__(self) -> None:
-        self.old = xjax.config.jax_enable_x64
-        xjax.config.update("jax_enable_x64", True)
-
-    def __exit__(self, *exc: object) -> None:
-        xjax.config.update("jax_enable_x64", self.old)

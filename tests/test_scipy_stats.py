@@ -9,7 +9,7 @@ expressions and compares them all with `assert_matches` (shape, dtype, weak type
 
 from __future__ import annotations
 
-import concurrent.futures
+import functools
 
 import numpy as np
 import pytest
@@ -18,74 +18,15 @@ import xjax
 import xjax.numpy as xnp
 import xjax.scipy.special as xspecial
 import xjax.scipy.stats as xstats
-from tests.oracle import assert_matches
+from tests import _util
 from xjax.test_util import check_grads
 
 pytestmark = pytest.mark.oracle
 
-_ORACLE_CODE = """
-import jax.scipy.stats
-
-ns = {"jax": jax, "jnp": jnp, "np": np, "stats": jax.scipy.stats}
-ns.update(inputs)
-out = []
-for e in exprs:
-    try:
-        out.append(eval(e, ns))
-    except Exception as ex:
-        out.append(("error", type(ex).__name__, str(ex)))
-"""
-
-_NS = {"jax": xjax, "jnp": xnp, "np": np, "stats": xstats}
-
-
-def _eval(expr: str, inputs: dict):
-    try:
-        return eval(expr, {**_NS, **inputs})
-    except Exception as ex:  # noqa: BLE001  (compared with JAX's error)
-        return ("error", type(ex).__name__, str(ex))
-
-
-def _is_error(r) -> bool:
-    return isinstance(r, tuple) and len(r) == 3 and r[0] == "error"
-
-
-_CHUNK = 6
-
-
-def check(oracle, exprs: list[str], inputs: dict, x64: bool = False, **tol) -> None:
-    """Evaluates `exprs` with both libraries and asserts matching results (all failures listed)."""
-    def ask_jax() -> list:  # in chunks, each well inside the oracle's per-call time limit
-        out = []
-        for i in range(0, len(exprs), _CHUNK):
-            chunk = list(exprs[i : i + _CHUNK])
-            got = oracle.exec(_ORACLE_CODE, x64=x64, exprs=chunk, inputs=inputs)
-            if not isinstance(got, list):
-                return got  # the worker failed: reported below
-            out += got
-        return out
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(ask_jax)
-        old = xjax.config.jax_enable_x64
-        xjax.config.update("jax_enable_x64", x64)
-        try:
-            got = [_eval(e, inputs) for e in exprs]
-        finally:
-            xjax.config.update("jax_enable_x64", old)
-        want = pending.result()
-    assert isinstance(want, list), want
-    failures = []
-    for e, g, w in zip(exprs, got, want):
-        if _is_error(w) or _is_error(g):
-            if not (_is_error(w) and _is_error(g) and w[1] == g[1]):
-                failures.append(f"{e}: jax gave {w!r}; xjax gave {g!r}")
-            continue
-        try:
-            assert_matches(g, w, **tol)
-        except AssertionError as ex:
-            failures.append(f"{e}: {ex}")
-    assert not failures, f"{len(failures)} of {len(exprs)} differ:\n" + "\n".join(failures)
+NS = _util.Namespace(jax="", jnp="numpy", stats="scipy.stats")
+# An expression that raises must raise the same class in both
+# (JAX's side in chunks of 6, each well inside the oracle's per-call time limit).
+check = functools.partial(_util.check, ns=NS, errors="same", chunk=6)
 
 
 def _needs(*names: str):
@@ -226,12 +167,8 @@ def test_weak_types(oracle):
     ],
 )
 def test_check_grads(f, args):
-    old = xjax.config.jax_enable_x64
-    xjax.config.update("jax_enable_x64", True)
-    try:
+    with _util.x64_mode():
         check_grads(f, [np.float64(a) for a in args], order=1, rtol=1e-6, atol=1e-6)
-    finally:
-        xjax.config.update("jax_enable_x64", old)
 
 
 def test_errors_name_the_problem():

@@ -13,6 +13,7 @@ import xjax
 import xjax.lax as xlax
 import xjax.numpy as xnp
 import xjax.scipy.linalg
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
 from xjax._src.lax import custom_solve
 from xjax.test_util import check_grads
 
@@ -20,15 +21,6 @@ from xjax.test_util import check_grads
 LAX = types.SimpleNamespace(**{k: getattr(xlax, k) for k in dir(xlax) if not k.startswith("_")})
 LAX.custom_linear_solve = custom_solve.custom_linear_solve
 LAX.custom_root = custom_solve.custom_root
-
-
-@pytest.fixture
-def x64():
-    xjax.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        xjax.config.update("jax_enable_x64", False)
 
 
 # The same program runs under JAX (in the oracle) and under xjax.

@@ -5,6 +5,9 @@ import numpy as np
 import pytest
 
 import xjax
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
+from tests.lax._cases import DTYPES as LAX_DTYPES
+from tests.lax._cases import draw
 from tests.oracle import assert_matches
 from xjax import lax
 from xjax._src.core import check_jaxpr
@@ -14,23 +17,7 @@ RNG = np.random.default_rng(0)
 
 
 def _rand(shape, dtype):
-    dtype = np.dtype(dtype)
-    if dtype == np.bool_:
-        return RNG.random(shape) > 0.5
-    if dtype.kind in "iu":
-        return RNG.integers(0, 4, shape).astype(dtype)
-    if dtype.kind == "c":
-        return (RNG.standard_normal(shape) + 1j * RNG.standard_normal(shape)).astype(dtype)
-    return RNG.standard_normal(shape).astype(dtype)
-
-
-@pytest.fixture
-def x64():
-    xjax.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        xjax.config.update("jax_enable_x64", False)
+    return draw(RNG, shape, dtype, int_hi=4)
 
 
 def _check_traced(f, *args):
@@ -69,18 +56,7 @@ def test_dot_general_values_vs_numpy(ls, rs, dn, spec):
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-5)
 
 
-DTYPES = [
-    "bool",
-    "int8",
-    "int16",
-    "int32",
-    "uint8",
-    "uint32",
-    "bfloat16",
-    "float16",
-    "float32",
-    "complex64",
-]
+DTYPES = [d.name for d in LAX_DTYPES]  # bool, ints, bfloat16, float16/32, complex64
 
 
 def test_dot_general_dtypes_vs_oracle(oracle):

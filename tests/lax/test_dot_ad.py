@@ -13,7 +13,7 @@ import pytest
 
 import xjax
 import xjax.numpy as jnp
-from tests.lax._cases import x64  # noqa: F401
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
 from tests.oracle import assert_matches
 from xjax import lax
 from xjax.test_util import check_grads

@@ -13,7 +13,7 @@ import pytest
 
 import xjax
 import xjax.numpy as jnp
-from tests.lax._cases import x64  # noqa: F401
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
 from xjax import lax
 from xjax._src.core import Primitive
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import xjax
-from tests.lax._cases import x64  # noqa: F401
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
 from tests.oracle import OracleError, assert_matches
 from xjax import lax
 from xjax.test_util import check_grads

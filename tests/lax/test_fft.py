@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 import xjax
-from tests.numpy.test_fft import run_cases
-from tests.numpy.test_manipulation import make, x64  # noqa: F401  (x64 is a fixture)
+from tests._util import check, make
 from xjax._src.lax.fft import FftType, fft
 from xjax.test_util import check_grads
 
@@ -34,7 +33,7 @@ def test_values_and_dtypes(oracle):
         ("lax.fft(z, 'fft', (0,))", {"z": np.zeros((2, 0), np.complex64)}),
         ("lax.fft(z, 'irfft', (0,))", {"z": np.zeros((2, 1), np.complex64)}),
     ]
-    run_cases(oracle, cases, rtol=2e-4, atol=2e-4)
+    check(oracle, cases, rtol=2e-4, atol=2e-4)
 
 
 @pytest.mark.oracle
@@ -49,11 +48,10 @@ def test_errors(oracle):
         ("lax.fft(h, 'rfft', (4,))", {"h": make("bfloat16", (4,))}),
         ("lax.fft(c, 'irfft', (3, 4))", {"c": make("complex64", (2, 3))}),
     ]
-    run_cases(oracle, cases)
+    check(oracle, cases)
 
 
 @pytest.mark.oracle
-@pytest.mark.usefixtures("x64")
 def test_x64_complex128(oracle):
     c = make("complex64", (3, 5), seed=3).astype(np.complex128)
     cases = [
@@ -62,7 +60,7 @@ def test_x64_complex128(oracle):
         ("lax.fft(x, 'rfft', (5,))", {"x": c.real.copy()}),
         ("lax.fft(i, 'fft', (4,))", {"i": make("int64", (4,))}),
     ]
-    run_cases(oracle, cases, x64=True, rtol=1e-10, atol=1e-10)
+    check(oracle, cases, x64=True, rtol=1e-10, atol=1e-10)
 
 
 def test_complex128_without_x64():

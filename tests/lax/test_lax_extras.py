@@ -11,7 +11,8 @@ import pytest
 
 import xjax
 import xjax.numpy as jnp
-from tests.lax._cases import check_case, oracle_results, rand, x64  # noqa: F401
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
+from tests.lax._cases import check_cases, match_jax_test, rand
 from tests.oracle import assert_matches
 from xjax import lax
 from xjax._src.core import Primitive
@@ -85,21 +86,11 @@ def _cases() -> list[tuple[str, dict]]:
 CASES = _cases()
 
 
-@pytest.fixture(scope="module")
-def jax_results(oracle):
-    return oracle_results(oracle, CASES)
+_JITTED = ("lax.split", "lax.tile", "lax.cumlogsumexp", "lax.approx", "lax.conv")
+test_matches_jax = match_jax_test(CASES, jit=lambda k, expr: expr.startswith(_JITTED))
 
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("i", range(len(CASES)), ids=[e for e, _ in CASES])
-def test_matches_jax(jax_results, i):
-    expr, inputs = CASES[i]
-    jit = expr.startswith(("lax.split", "lax.tile", "lax.cumlogsumexp", "lax.approx", "lax.conv"))
-    check_case(expr, inputs, jax_results[i], jit=jit and not isinstance(jax_results[i], str))
-
-
-@pytest.mark.oracle
-@pytest.mark.usefixtures("x64")
 def test_x64_matches_jax(oracle):
     key64 = np.array([5, 7], np.uint64)
     cases = [
@@ -112,8 +103,7 @@ def test_x64_matches_jax(oracle):
         ("lax.cumlogsumexp(x, reverse=True)", {"x": rand((6,), np.float64)}),
         ("lax.dtype(1.0)", {}),
     ]
-    for (expr, inputs), want in zip(cases, oracle_results(oracle, cases, x64=True)):
-        check_case(expr, inputs, want, jit=not expr.startswith("lax.dtype"))
+    check_cases(oracle, cases, x64=True, jit=lambda k, expr: not expr.startswith("lax.dtype"))
 
 
 # -- NumPy references and errors -------------------------------------------------------------

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from tests.lax._cases import DTYPES, check_case, oracle_results, rand, x64  # noqa: F401
+from tests.lax._cases import DTYPES, check_cases, match_jax_test, rand
 from xjax import lax
 
 NAN = np.float32(np.nan)
@@ -84,18 +83,9 @@ def _cases() -> list[tuple[str, dict]]:
 CASES = _cases()
 
 
-@pytest.fixture(scope="module")
-def want(oracle):
-    return oracle_results(oracle, CASES)
+test_reductions_match_jax = match_jax_test(CASES, jit=lambda k, expr: k % 3 == 0)
 
 
-@pytest.mark.parametrize("k", range(len(CASES)), ids=[e for e, _ in CASES])
-def test_reductions_match_jax(want, k):
-    expr, inputs = CASES[k]
-    check_case(expr, inputs, want[k], jit=k % 3 == 0)
-
-
-@pytest.mark.usefixtures("x64")
 def test_reductions_x64(oracle):
     x = np.arange(12, dtype=np.int64).reshape(3, 4) - 5
     f = np.array([[1.0, np.nan, 2.0], [0.5, 0.5, -1.0]])
@@ -103,8 +93,7 @@ def test_reductions_x64(oracle):
              ("lax.argmax(f, 1, np.int64)", {"f": f}), ("lax.argmin(x, 0, np.int64)", {"x": x}),
              ("lax.reduce_sum(c, (0,))", {"c": f.astype(np.complex128)}),
              ("lax.cummax(u, 0)", {"u": x.astype(np.uint64)})]
-    for (expr, inputs), w in zip(cases, oracle_results(oracle, cases, x64=True)):
-        check_case(expr, inputs, w, jit=True)
+    check_cases(oracle, cases, x64=True, jit=True)
 
 
 def test_cumulative_vs_numpy():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import xjax
-from tests.lax._cases import DTYPES, check_case, oracle_results, rand, x64  # noqa: F401
+from tests.lax._cases import DTYPES, check_cases, match_jax_test, rand
 from tests.oracle import assert_matches
 from xjax import lax
 from xjax._src.core import check_jaxpr
@@ -106,18 +106,9 @@ def _cases() -> list[tuple[str, dict]]:
 CASES = _cases()
 
 
-@pytest.fixture(scope="module")
-def want(oracle):
-    return oracle_results(oracle, CASES)
+test_shape_ops_match_jax = match_jax_test(CASES, jit=lambda k, expr: True)
 
 
-@pytest.mark.parametrize("k", range(len(CASES)), ids=[e for e, _ in CASES])
-def test_shape_ops_match_jax(want, k):
-    expr, inputs = CASES[k]
-    check_case(expr, inputs, want[k], jit=True)
-
-
-@pytest.mark.usefixtures("x64")
 def test_shape_ops_x64(oracle):
     x = np.arange(6, dtype=np.int64).reshape(2, 3)
     f = np.linspace(-1, 1, 6).reshape(3, 2)
@@ -125,8 +116,7 @@ def test_shape_ops_x64(oracle):
              ("lax.concatenate([x, x], 1)", {"x": x}), ("lax.iota(np.int64, 3)", {}),
              ("lax.full((2,), 1.5)", {}), ("lax.full_like(f, 3)", {"f": f}),
              ("lax.rev(c, (0,))", {"c": f.astype(np.complex128)})]
-    for (expr, inputs), w in zip(cases, oracle_results(oracle, cases, x64=True)):
-        check_case(expr, inputs, w)
+    check_cases(oracle, cases, x64=True)
 
 
 def test_shape_ops_values_vs_numpy():

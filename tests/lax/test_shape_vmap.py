@@ -6,22 +6,18 @@ Each case is a per-example function (a lambda in source form, so real JAX can ru
 and per-example inputs. vmap over every combination of mapped inputs, at axes 0, 1 and -1 and
 batch sizes 0, 1 and 3, must equal a Python loop of the unbatched function (np.stack of the
 per-example xjax results, which the family tests check against NumPy and JAX); a sample is also
-checked against `jax.vmap` through the oracle, and jit(vmap(f)) / vmap(jit(f)) against vmap(f).
+checked against `jax.vmap` through the oracle, and jit(vmap(f)) / vmap(jit(f)) against the loop
+(drivers in tests/lax/_cases.py).
 """
 
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 import pytest
 
 import xjax
-from tests.oracle import assert_matches
+from tests.lax._cases import check_vmap_matches_jax, compile_fn, vmap_loop_tests
 from xjax import lax
-from xjax._src.core import check_jaxpr
-
-SIZES = (0, 1, 3)
 
 
 def floats(*shape: int, lo: int = -4, hi: int = 5) -> callable:
@@ -101,98 +97,13 @@ CASES = [
     ("top_k_axis0", "lambda x: lax.top_k(x, 3, axis=0)", {"x": floats(4, 2)}),
 ]
 # fmt: on
-CASE_IDS = {name: i for i, (name, _, _) in enumerate(CASES)}
 # axis 0 only: another case exercises the same rule at every axis
 LIGHT = {"reduce_sum_all", "reduce_or", "argmax_1d", "cummin", "rev_last", "concatenate_0",
          "sort_0", "top_k_axis0", "broadcast_in_dim_scalar", "squeeze_to_scalar"}  # fmt: skip
-
-
-def examples(case: tuple, seed: int = 0) -> dict:
-    """Three examples of every argument, stacked along axis 0."""
-    _, _, gens = case
-    rng = np.random.default_rng(seed)
-    return {k: np.stack([g(rng) for _ in range(3)]) for k, g in gens.items()}
-
-
-def batched(stacked: dict, in_axes: tuple, n: int) -> list:
-    """The first `n` examples of each mapped argument at its axis; example 0 of unmapped ones."""
-    return [a[0] if ax is None else np.moveaxis(a[:n], 0, ax)
-            for a, ax in zip(stacked.values(), in_axes)]
-
-
-def leaves(out: object) -> list:
-    return list(out) if isinstance(out, (tuple, list)) else [out]
-
-
-def loop(f: callable, stacked: dict, in_axes: tuple) -> list[np.ndarray]:
-    """np.stack of the unbatched function over the three examples, per output."""
-    outs = []
-    for k in range(3):
-        args = [a[0] if ax is None else a[k] for a, ax in zip(stacked.values(), in_axes)]
-        outs.append([np.asarray(o) for o in leaves(f(*args))])
-    return [np.stack(col) for col in zip(*outs)]
-
-
-def axes_combos(case: tuple) -> list[tuple]:
-    """Every nonempty choice of mapped arguments at axis 0; where the batched rank allows (and
-    the case is not LIGHT), axes 1 and -1 on one argument at a time with every argument mapped
-    (the others at 0), and axis -1 on an argument mapped alone."""
-    name, _, gens = case
-    ranks = [np.ndim(g(np.random.default_rng(0))) + 1 for g in gens.values()]
-    combos = []
-    for mapped in itertools.product((False, True), repeat=len(ranks)):
-        if not any(mapped):
-            continue
-        base = tuple(0 if m else None for m in mapped)
-        combos.append(base)
-        axes = (1, -1) if all(mapped) else (-1,) if sum(mapped) == 1 else ()
-        for k, (m, r) in enumerate(zip(mapped, ranks)):
-            if m and r >= 2 and name not in LIGHT:
-                combos += [base[:k] + (ax,) + base[k + 1 :] for ax in axes]
-    return combos
-
-
-def compile_fn(src: str) -> callable:
-    return eval(src, {"lax": lax, "np": np})
-
-
-def assert_outputs(got: object, want: list, n: int) -> None:
-    got = leaves(got)
-    assert len(got) == len(want)
-    for g, w in zip(got, want):
-        assert g.dtype == w.dtype, (g.dtype, w.dtype)
-        np.testing.assert_array_equal(np.asarray(g), w[:n], err_msg=f"batch size {n}")
-
-
-PARAMS = [
-    pytest.param(name, axes, id=f"{name}-{axes}")
-    for name, src, gens in CASES
-    for axes in axes_combos((name, src, gens))
-]
-
-
-@pytest.mark.parametrize("name,in_axes", PARAMS)
-def test_vmap_matches_loop(name, in_axes):
-    case = CASES[CASE_IDS[name]]
-    f = compile_fn(case[1])
-    stacked = examples(case)
-    want = loop(f, stacked, in_axes)
-    vf = xjax.vmap(f, in_axes=in_axes)
-    for n in SIZES:
-        assert_outputs(vf(*batched(stacked, in_axes, n)), want, n)
-
-
-@pytest.mark.parametrize("name", [c[0] for c in CASES])
-def test_jit_of_vmap_and_vmap_of_jit(name):
-    case = CASES[CASE_IDS[name]]
-    f = compile_fn(case[1])
-    stacked = examples(case, seed=1)
-    in_axes = tuple(-1 if i == 0 and np.ndim(a) >= 2 else 0 for i, a in enumerate(stacked.values()))
-    args = batched(stacked, in_axes, 3)
-    want = loop(f, stacked, in_axes)
-    assert_outputs(xjax.jit(xjax.vmap(f, in_axes=in_axes))(*args), want, 3)
-    assert_outputs(xjax.vmap(xjax.jit(f), in_axes=in_axes)(*args), want, 3)
-    check_jaxpr(xjax.make_jaxpr(xjax.vmap(f, in_axes=in_axes))(*args).jaxpr)
+# axes 1 and -1: with every argument mapped, or -1 on one mapped alone
+test_vmap_matches_loop, test_jit_of_vmap_and_vmap_of_jit = vmap_loop_tests(
+    CASES, LIGHT, every_axis=False
+)
 
 
 def test_in_axes_none_everywhere_with_axis_size():
@@ -279,22 +190,6 @@ ORACLE_SAMPLE = [
     ("top_k", (1,)),
 ]
 
-_ORACLE_CODE = """
-out = [jax.vmap(eval(src, dict(lax=lax, np=np)), in_axes=axes)(*args) for src, axes, args in cases]
-"""
-
-
 @pytest.mark.oracle
 def test_vmap_matches_jax(oracle):
-    cases, got = [], []
-    for name, in_axes in ORACLE_SAMPLE:
-        case = CASES[CASE_IDS[name]]
-        args = batched(examples(case, seed=2), in_axes, 3)
-        cases.append((case[1], in_axes, args))
-        got.append(xjax.vmap(compile_fn(case[1]), in_axes=in_axes)(*args))
-    want = oracle.exec(_ORACLE_CODE, cases=cases)
-    for sample, g, w in zip(ORACLE_SAMPLE, got, want):
-        try:
-            assert_matches(g, w)
-        except AssertionError as err:
-            raise AssertionError(f"{sample}: {err}") from None
+    check_vmap_matches_jax(oracle, CASES, ORACLE_SAMPLE)

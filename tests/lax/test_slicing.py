@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import xjax
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
 from tests.oracle import assert_matches
 from xjax import lax
 from xjax._src.core import check_jaxpr
@@ -57,15 +58,6 @@ def check_jit(f, *args) -> None:
     """jit(f) equals eager f, and the traced jaxpr type-checks."""
     check(xjax.jit(f)(*args), np.asarray(f(*args)))
     check_jaxpr(xjax.make_jaxpr(f)(*args).jaxpr)
-
-
-@pytest.fixture
-def x64():
-    xjax.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        xjax.config.update("jax_enable_x64", False)
 
 
 # -- slice ------------------------------------------------------------------------------------

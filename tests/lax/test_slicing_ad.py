@@ -13,6 +13,7 @@ import pytest
 
 import xjax
 import xjax.numpy as jnp
+from tests._util import x64_fixture  # noqa: F401  (the `x64` fixture)
 from tests.oracle import assert_matches
 from xjax import lax
 from xjax._src import core
@@ -22,13 +23,6 @@ from xjax.test_util import check_grads
 
 GDN = lax.GatherDimensionNumbers
 SDN = lax.ScatterDimensionNumbers
-
-
-@pytest.fixture
-def x64():
-    xjax.config.update("jax_enable_x64", True)
-    yield
-    xjax.config.update("jax_enable_x64", False)
 
 
 def f64(*shape: int, seed: int = 0) -> np.ndarray:

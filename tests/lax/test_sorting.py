@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import xjax
-from tests.lax._cases import DTYPES, check_case, oracle_results, rand, x64  # noqa: F401
+from tests.lax._cases import DTYPES, check_cases, match_jax_test, rand
 from xjax import lax
 from xjax._src.core import check_jaxpr
 
@@ -57,15 +56,7 @@ def _cases() -> list[tuple[str, dict]]:
 CASES = _cases()
 
 
-@pytest.fixture(scope="module")
-def want(oracle):
-    return oracle_results(oracle, CASES)
-
-
-@pytest.mark.parametrize("k", range(len(CASES)), ids=[e for e, _ in CASES])
-def test_sorting_matches_jax(want, k):
-    expr, inputs = CASES[k]
-    check_case(expr, inputs, want[k], jit=k % 2 == 0)
+test_sorting_matches_jax = match_jax_test(CASES, jit=lambda k, expr: k % 2 == 0)
 
 
 def test_sort_is_stable_like_numpy():
@@ -87,11 +78,9 @@ def test_sort_jaxpr_typechecks():
     assert [e.primitive.name for e in jaxpr.eqns] == ["sort", "top_k"]
 
 
-@pytest.mark.usefixtures("x64")
 def test_sorting_x64(oracle):
     f = np.array([3.0, NAN, -0.0, 0.0, -1.0])
     cases = [("lax.sort_key_val(f, i)", {"f": f, "i": np.arange(5)}),
              ("lax.top_k(f, 2)", {"f": f}),
              ("lax.sort(u)", {"u": np.array([5, 2**40, 1], np.uint64)})]
-    for (expr, inputs), w in zip(cases, oracle_results(oracle, cases, x64=True)):
-        check_case(expr, inputs, w, jit=True)
+    check_cases(oracle, cases, x64=True, jit=True)

@@ -8,7 +8,7 @@ are marked slow; the default run checks the loop-free ones, the jaxprs and the d
 
 from __future__ import annotations
 
-import concurrent.futures
+import functools
 
 import ml_dtypes
 import numpy as np
@@ -16,60 +16,15 @@ import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.oracle import assert_matches
+from tests import _util
 from xjax._src.lax import special
 from xjax.test_util import check_grads
 
 pytestmark = pytest.mark.oracle
 
-_ORACLE_CODE = """
-ns = {"jax": jax, "jnp": jnp, "np": np, "lax": lax, "ml_dtypes": ml_dtypes}
-ns.update(inputs)
-out = []
-for e in exprs:
-    try:
-        out.append(eval(e, ns))
-    except Exception as ex:
-        out.append(("error", type(ex).__name__, str(ex)))
-"""
-
-_NS = {"jax": xjax, "jnp": xnp, "np": np, "lax": xjax.lax, "ml_dtypes": ml_dtypes}
-
-
-def _eval(expr: str, inputs: dict):
-    try:
-        return eval(expr, {**_NS, **inputs})
-    except Exception as ex:  # noqa: BLE001  (compared with JAX's error)
-        return ("error", type(ex).__name__, str(ex))
-
-
-def check(oracle, exprs: list[str], inputs: dict, x64: bool = False, errors: bool = False,
-          **tol) -> None:
-    """Both libraries evaluate `exprs`; results match (`assert_matches`). With `errors`, an
-    expression may instead raise, in both, the same exception type."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(oracle.exec, _ORACLE_CODE, x64=x64, exprs=list(exprs), inputs=inputs)
-        old = xjax.config.jax_enable_x64
-        xjax.config.update("jax_enable_x64", x64)
-        try:
-            got = [_eval(e, inputs) for e in exprs]
-        finally:
-            xjax.config.update("jax_enable_x64", old)
-        want = pending.result()
-    assert isinstance(want, list), want
-    failures = []
-    for e, g, w in zip(exprs, got, want):
-        w_err = isinstance(w, tuple) and len(w) == 3 and w[0] == "error"
-        g_err = isinstance(g, tuple) and len(g) == 3 and g[0] == "error"
-        if w_err or g_err:
-            if not (errors and w_err and g_err and w[1] == g[1]):
-                failures.append(f"{e}: jax gave {w!r}; xjax gave {g!r}")
-            continue
-        try:
-            assert_matches(g, w, **tol)
-        except AssertionError as ex:
-            failures.append(f"{e}: {ex}")
-    assert not failures, f"{len(failures)} of {len(exprs)} differ:\n" + "\n".join(failures)
+NS = _util.Namespace(jax="", jnp="numpy", lax="lax")
+# No expression may raise, unless a call passes errors="same": then both must raise one class.
+check = functools.partial(_util.check, ns=NS, errors=None)
 
 
 def _inputs(dtype) -> dict:
@@ -116,7 +71,7 @@ def test_errors(oracle):
              "lax.random_gamma_grad(f, np.ones(4, np.float32))",
              "jax.grad(lambda t: lax.polygamma(t, 2.0))(1.0)",
              "jax.grad(lambda t: lax.betainc(t, 2.0, 0.5))(1.0)"]
-    check(oracle, exprs, {"i": i32, "f": f32, "d": f64}, x64=True, errors=True)
+    check(oracle, exprs, {"i": i32, "f": f32, "d": f64}, x64=True, errors="same")
 
 
 def test_jaxprs_name_the_primitives():
@@ -195,9 +150,7 @@ def test_looped_grads_vmap_jit(oracle):
 def test_check_grads():
     """The derivative rules agree with finite differences (float64; the a-derivative of igamma
     is igamma_grad_a's series)."""
-    old = xjax.config.jax_enable_x64
-    xjax.config.update("jax_enable_x64", True)
-    try:
+    with _util.x64_mode():
         a, x, v = (xnp.array(t[0], np.float64) for t in (_A, _X, _V))
         check_grads(special.igamma, (a, x), order=1)
         check_grads(special.igammac, (a, x), order=1)
@@ -206,5 +159,3 @@ def test_check_grads():
         check_grads(special.bessel_i0e, (s,), order=2)
         check_grads(special.bessel_i1e, (s,), order=2)
         check_grads(lambda t: special.polygamma(xnp.float64(2), t), (a,), order=1)
-    finally:
-        xjax.config.update("jax_enable_x64", old)

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 import xjax
+from tests._util import Namespace, check, x64_mode
+from tests.lax._cases import DTYPES, draw
 from tests.oracle import assert_matches
 from xjax import lax
 from xjax._src.core import check_jaxpr
@@ -16,14 +18,7 @@ RNG = np.random.default_rng(1)
 
 
 def _rand(shape, dtype):
-    dtype = np.dtype(dtype)
-    if dtype == np.bool_:
-        return RNG.random(shape) > 0.5
-    if dtype.kind in "iu":
-        return RNG.integers(0, 5, shape).astype(dtype)
-    if dtype.kind == "c":
-        return (RNG.standard_normal(shape) + 1j * RNG.standard_normal(shape)).astype(dtype)
-    return RNG.standard_normal(shape).astype(dtype)
+    return draw(RNG, shape, dtype, int_hi=5)
 
 
 def _dilate(n, r):
@@ -104,18 +99,8 @@ def test_reduce_window_vs_numpy(case, kind):
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-5)
 
 
-SUM_DTYPES = [
-    "int8",
-    "int16",
-    "int32",
-    "uint8",
-    "uint32",
-    "bfloat16",
-    "float16",
-    "float32",
-    "complex64",
-]
-CHOOSER_DTYPES = ["bool", "int8", "int16", "uint8", "uint32", "bfloat16", "float16", "float32"]
+SUM_DTYPES = [d.name for d in DTYPES if d != np.bool_]
+CHOOSER_DTYPES = [d.name for d in DTYPES if d.name not in ("int32", "complex64")]
 
 
 @pytest.mark.parametrize(
@@ -134,8 +119,7 @@ def test_reduce_window_dtypes(kind, dtype):
 
 
 def test_reduce_window_x64():
-    xjax.config.update("jax_enable_x64", True)
-    try:
+    with x64_mode():
         for dt in (np.float64, np.int64, np.complex128):
             x = _rand((5,), dt)
             got = lax.reduce_window(x, 0, lax.add, (2,), (1,), "VALID")
@@ -145,8 +129,6 @@ def test_reduce_window_x64():
         got = lax.reduce_window(x, -np.inf, lax.max, (3,), (2,), "SAME")
         assert got.dtype == np.float64
         np.testing.assert_array_equal(np.asarray(got), [x[:2].max(), x[1:4].max(), x[3:].max()])
-    finally:
-        xjax.config.update("jax_enable_x64", False)
 
 
 # (shape, dtype, kind, window_dimensions, window_strides, padding, base_dilation, window_dilation)
@@ -284,34 +266,18 @@ for shape, dt, k, wd, ws, p in cases:
 def test_reduce_window_generic_vs_oracle(oracle):
     x = _rand((2, 6), np.float32)
     i = RNG.integers(-3, 3, (7,)).astype(np.int32)
-    code = """
-f = jax.jit(lambda x, init: lax.reduce_window(x, init, lax.max, (1, 3), (1, 2), "SAME"))
-out = [
-    lax.reduce_window(x, np.float32(1), lax.mul, (1, 2), (1, 1), "VALID"),
-    lax.reduce_window(x, 1.0, lax.add, (2, 2), (1, 1), "SAME"),
-    f(x, np.float32(0.5)),
-    lax.reduce_window(i, np.int32(0), lambda a, b: a - b, (3,), (2,), ((1, 1),)),
-    lax.reduce_window((x, x), (np.float32(0), np.float32(1)),
-                      lambda a, b: (lax.add(a[0], b[0]), lax.mul(a[1], b[1])), (1, 2), (1, 2), "VALID"),
-]
-"""
-    want = oracle.exec(code, x=x, i=i)
-    f = xjax.jit(lambda x, init: lax.reduce_window(x, init, lax.max, (1, 3), (1, 2), "SAME"))
-    got = [
-        lax.reduce_window(x, np.float32(1), lax.mul, (1, 2), (1, 1), "VALID"),
-        lax.reduce_window(x, 1.0, lax.add, (2, 2), (1, 1), "SAME"),
-        f(x, np.float32(0.5)),
-        lax.reduce_window(i, np.int32(0), lambda a, b: a - b, (3,), (2,), ((1, 1),)),
-        lax.reduce_window(
-            (x, x),
-            (np.float32(0), np.float32(1)),
-            lambda a, b: (lax.add(a[0], b[0]), lax.mul(a[1], b[1])),
-            (1, 2),
-            (1, 2),
-            "VALID",
+    exprs = [
+        'lax.reduce_window(x, np.float32(1), lax.mul, (1, 2), (1, 1), "VALID")',
+        'lax.reduce_window(x, 1.0, lax.add, (2, 2), (1, 1), "SAME")',
+        'jax.jit(lambda x, v: lax.reduce_window(x, v, lax.max, (1, 3), (1, 2), "SAME"))(x, f32(.5))',
+        "lax.reduce_window(i, np.int32(0), lambda a, b: a - b, (3,), (2,), ((1, 1),))",
+        (
+            "lax.reduce_window((x, x), (f32(0), f32(1)),"
+            ' lambda a, b: (lax.add(a[0], b[0]), lax.mul(a[1], b[1])), (1, 2), (1, 2), "VALID")'
         ),
     ]
-    assert_matches(got, want)
+    check(oracle, exprs, {"x": x, "i": i, "f32": np.float32}, ns=Namespace(jax="", lax="lax"),
+          errors=None)
     jaxpr = xjax.make_jaxpr(
         lambda x: lax.reduce_window(x, np.float32(1), lax.mul, (1, 2), (1, 1), "VALID")
     )(x)

@@ -5,17 +5,17 @@ import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.numpy.test_indexing import _arrays, _check
+from tests._util import check, small_arrays
 
 pytestmark = pytest.mark.oracle
 
 WEAK = """
-W['ws'] = jnp.asarray(3.0)
-W['wi'] = jnp.asarray(7)
-W['i2'] = jnp.asarray(np.array([-6, -5, -4, -3, -2, -1, 5, 1, 2, 3, 4, 7], np.int32).reshape(3, 4))
-W['u1'] = jnp.asarray(np.arange(5).astype(np.uint8))
-W['b1'] = jnp.asarray(np.array([True, False, True, True, False]))
-W['c1'] = jnp.asarray(np.array([1 + 2j, -3j, 0.5, 2, -1 - 1j], np.complex64))
+ws = jnp.asarray(3.0)
+wi = jnp.asarray(7)
+i2 = jnp.asarray(np.array([-6, -5, -4, -3, -2, -1, 5, 1, 2, 3, 4, 7], np.int32).reshape(3, 4))
+u1 = jnp.asarray(np.arange(5).astype(np.uint8))
+b1 = jnp.asarray(np.array([True, False, True, True, False]))
+c1 = jnp.asarray(np.array([1 + 2j, -3j, 0.5, 2, -1 - 1j], np.complex64))
 """
 
 OPERATORS = [
@@ -67,15 +67,15 @@ TRACED = [
 
 
 def test_operators(oracle):
-    _check(oracle, OPERATORS, _arrays(np.random.default_rng(10)), weak=WEAK)
+    check(oracle, OPERATORS, small_arrays(10), as_arrays=True, setup=WEAK)
 
 
 def test_methods(oracle):
-    _check(oracle, METHODS, _arrays(np.random.default_rng(11)), weak=WEAK)
+    check(oracle, METHODS, small_arrays(11), as_arrays=True, setup=WEAK)
 
 
 def test_traced_operators_and_methods(oracle):
-    _check(oracle, TRACED, _arrays(np.random.default_rng(12)), weak=WEAK)
+    check(oracle, TRACED, small_arrays(12), as_arrays=True, setup=WEAK)
 
 
 def test_numpy_operand_defers_to_xjax():

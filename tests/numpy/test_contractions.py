@@ -7,7 +7,7 @@ import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.numpy.test_manipulation import check, make, x64  # noqa: F401  (x64 is a fixture)
+from tests._util import check, make
 from tests.oracle import assert_matches
 
 pytestmark = pytest.mark.oracle
@@ -179,7 +179,7 @@ def test_jit_matches_eager(oracle):
     assert_matches(jitted[1], want)
 
 
-def test_x64(oracle, x64):  # noqa: F811
+def test_x64(oracle):
     a, b = make("float64", (2, 3)), make("int64", (3, 2))
     cases = [
         ("jnp.matmul(a, b)", {"a": a, "b": b}),

@@ -8,7 +8,7 @@ import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.numpy.test_ufuncs import check, make
+from tests._util import check, make
 from tests.oracle import assert_matches
 
 pytestmark = pytest.mark.oracle
@@ -147,15 +147,11 @@ def test_scalar_types_as_dtypes():
 
 
 def test_x64(oracle):
-    xjax.config.update("jax_enable_x64", True)
-    try:
-        cases = [("jnp.asarray(1.0)", {}), ("jnp.array([1, 2])", {}), ("jnp.asarray(x)", {"x": np.arange(3.0)}),
-                 ("jnp.arange(5)", {}), ("jnp.arange(0, 1, 0.25)", {}), ("jnp.zeros(2)", {}), ("jnp.ones(2, int)", {}),
-                 ("jnp.linspace(0, 1, 4)", {}), ("jnp.eye(2)", {}), ("jnp.float64(1)", {}), ("jnp.int_(3)", {}),
-                 ("jnp.full((2,), 3)", {}), ("jnp.asarray(2 ** 40)", {}), ("jnp.indices((2,))", {})]
-        check(oracle, cases, x64=True)
-    finally:
-        xjax.config.update("jax_enable_x64", False)
+    cases = [("jnp.asarray(1.0)", {}), ("jnp.array([1, 2])", {}), ("jnp.asarray(x)", {"x": np.arange(3.0)}),
+             ("jnp.arange(5)", {}), ("jnp.arange(0, 1, 0.25)", {}), ("jnp.zeros(2)", {}), ("jnp.ones(2, int)", {}),
+             ("jnp.linspace(0, 1, 4)", {}), ("jnp.eye(2)", {}), ("jnp.float64(1)", {}), ("jnp.int_(3)", {}),
+             ("jnp.full((2,), 3)", {}), ("jnp.asarray(2 ** 40)", {}), ("jnp.indices((2,))", {})]
+    check(oracle, cases, x64=True)
 
 
 def test_jit_matches_eager(oracle):

@@ -1,75 +1,19 @@
 """Differential tests of xjax.numpy.fft against JAX (values, dtypes, norms, s/axes, errors),
-derivatives by check_grads, and jit.
-
-Also holds `run_cases`, the case runner shared by the tests of the new jnp families (fft,
-polynomial, windows, numerical): `check` from test_manipulation with a namespace in which
-`jnp`/`lax` see these modules even before xjax.numpy/xjax.lax re-export them.
-"""
+derivatives by check_grads, and jit."""
 
 from __future__ import annotations
-
-import types
 
 import numpy as np
 import pytest
 
 import xjax
-import xjax.lax as xlax
 import xjax.numpy as xnp
 import xjax.numpy.fft as xfft
-from tests.numpy.test_manipulation import _RUN, _desc, make, x64  # noqa: F401  (x64 is a fixture)
-from tests.oracle import OracleError, assert_matches
-from xjax._src.lax import fft as lax_fft_module
-from xjax._src.numpy import numerical, polynomial, windows
+from tests._util import check, make, x64_fixture  # noqa: F401  (the `x64` fixture)
+from tests.oracle import assert_matches
 from xjax.test_util import check_grads
 
 pytestmark = pytest.mark.oracle
-
-
-class _Namespace(types.SimpleNamespace):
-    """Attributes from `mods` first, then from `base`."""
-
-    def __init__(self, base, *mods, **extra):
-        super().__init__(**extra)
-        self._base, self._mods = base, mods
-
-    def __getattr__(self, name):
-        for m in self._mods:
-            if name in getattr(m, "__all__", ()):
-                return getattr(m, name)
-        return getattr(self._base, name)
-
-
-JNP = _Namespace(xnp, polynomial, windows, numerical, fft=xfft)
-LAX = _Namespace(xlax, lax_fft_module)
-
-
-def run_cases(oracle, cases, x64: bool = False, **tol) -> None:  # noqa: F811
-    """Runs each (expr, env) case in JAX and in xjax; compares results, or error types."""
-    want = oracle.exec(_RUN, cases=cases, x64=x64)
-    assert not isinstance(want, OracleError), want
-    failures = []
-    for (expr, env), w in zip(cases, want):
-        ns = {"jnp": JNP, "lax": LAX, "np": np, "xjax": xjax, "jax": xjax, **env}
-        if isinstance(w, tuple) and len(w) == 3 and w[0] == "__error__":
-            try:
-                got = eval(expr, ns)
-            except Exception as e:  # noqa: BLE001
-                names = [c.__name__ for c in type(e).__mro__]
-                if w[1] not in names:
-                    failures.append(f"{expr} {_desc(env)}: xjax raised {names[0]}: {e}; jax {w[1]}: {w[2]}")
-                continue
-            failures.append(f"{expr} {_desc(env)}: jax raised {w[1]}: {w[2]}; xjax returned {got!r}")
-            continue
-        try:
-            got = eval(expr, ns)
-            if isinstance(got, tuple):
-                got = list(got)
-            assert_matches(got, w, **tol)
-        except Exception as e:  # noqa: BLE001
-            failures.append(f"{expr} {_desc(env)}: {type(e).__name__}: {str(e)[:300]}")
-    assert not failures, f"{len(failures)}/{len(cases)} cases failed:\n" + "\n".join(failures[:40])
-
 
 TOL = {"rtol": 2e-4, "atol": 2e-4}
 
@@ -86,7 +30,7 @@ def test_1d_transforms(oracle):
         ("jnp.fft.hfft(a, norm='forward')", {"a": c}),
         ("jnp.fft.ihfft(a, n=5, norm='ortho')", {"a": x}),
     ]
-    run_cases(oracle, cases, **TOL)
+    check(oracle, cases, **TOL)
 
 
 def test_input_dtypes(oracle):
@@ -95,7 +39,7 @@ def test_input_dtypes(oracle):
     for k, dt in enumerate(["bool", "int8", "uint8", "bfloat16", "float16", "complex64"]):
         cases.append((f"jnp.fft.{fns[k]}(a)", {"a": make(dt, (2, 6), seed=k)}))
     cases += [("jnp.fft.fft(2.0)", {}), ("jnp.fft.fftn(a)", {"a": np.float32(3)})]
-    run_cases(oracle, cases, rtol=2e-3, atol=2e-3)
+    check(oracle, cases, rtol=2e-3, atol=2e-3)
 
 
 # (xjax function, numpy function, input, kwargs, result dtype)
@@ -133,7 +77,7 @@ def test_axes_empty_and_odd(oracle):
         ("jnp.fft.rfft(a)", {"a": make("float32", (13,))}),
         ("jnp.fft.hfft(a, 7)", {"a": make("complex64", (4,))}),
     ]
-    run_cases(oracle, cases, **TOL)
+    check(oracle, cases, **TOL)
 
 
 def test_helpers(oracle):
@@ -151,7 +95,7 @@ def test_helpers(oracle):
         ("jnp.fft.fftfreq((3, 4))", {}),
         ("jnp.fft.rfftfreq(4, [1.0])", {}),
     ]
-    run_cases(oracle, cases)
+    check(oracle, cases)
 
 
 def test_errors(oracle):
@@ -173,7 +117,7 @@ def test_errors(oracle):
         ("jnp.fft.fft(np.float32(2.0))", {}),
         ("jnp.fft.fft([1.0, 2.0])", {}),
     ]
-    run_cases(oracle, cases)
+    check(oracle, cases)
 
 
 @pytest.mark.usefixtures("x64")
@@ -185,7 +129,7 @@ def test_x64(oracle):
         ("jnp.fft.fft(i)", {"i": make("int64", (5,))}),
         ("jnp.fft.fftfreq(5)", {}),
     ]
-    run_cases(oracle, cases, x64=True, rtol=1e-10, atol=1e-10)
+    check(oracle, cases, x64=True, rtol=1e-10, atol=1e-10)
     want = np.fft.irfftn(c, s=(3, 7), axes=(0, 1))
     np.testing.assert_allclose(np.asarray(xfft.irfftn(c, s=(3, 7))), want, atol=1e-12)
 

@@ -2,15 +2,14 @@
 apply_along_axis, apply_over_axes, matvec / vecmat (values, dtypes, weak types, errors; jit,
 vmap, grad).
 
-Expressions are batched into one oracle round trip per test (see `tests/numpy/test_indexing.py`).
+Expressions are batched into one oracle round trip per test (`tests._util.check`).
 """
 
 import numpy as np
 import pytest
 
 import xjax.numpy as xnp
-from tests.numpy.test_indexing import _arrays, _check
-from tests.numpy.test_manipulation import x64  # noqa: F401  (a fixture)
+from tests._util import check, small_arrays, x64_fixture  # noqa: F401  (the `x64` fixture)
 from xjax.test_util import check_grads
 
 pytestmark = pytest.mark.oracle
@@ -88,19 +87,19 @@ MATVEC = [
 
 
 def test_vectorize(oracle):
-    _check(oracle, VECTORIZE, _arrays(np.random.default_rng(20)))
+    check(oracle, VECTORIZE, small_arrays(20), as_arrays=True)
 
 
 def test_piecewise(oracle):
-    _check(oracle, PIECEWISE, _arrays(np.random.default_rng(21)))
+    check(oracle, PIECEWISE, small_arrays(21), as_arrays=True)
 
 
 def test_apply_along_and_over_axes(oracle):
-    _check(oracle, APPLY, _arrays(np.random.default_rng(22)))
+    check(oracle, APPLY, small_arrays(22), as_arrays=True)
 
 
 def test_matvec_vecmat(oracle):
-    _check(oracle, MATVEC, _arrays(np.random.default_rng(23)))
+    check(oracle, MATVEC, small_arrays(23), as_arrays=True)
 
 
 @pytest.mark.usefixtures("x64")  # float32 finite differences are too coarse at order 2

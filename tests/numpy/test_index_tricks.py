@@ -1,14 +1,14 @@
 """Differential tests against real JAX of xjax/_src/numpy/index_tricks.py: r_, c_ (string
 directives, complex-step slices), block, s_ and index_exp.
 
-Expressions are batched into one oracle round trip per test (see `tests/numpy/test_indexing.py`).
+Expressions are batched into one oracle round trip per test (`tests._util.check`).
 """
 
 import numpy as np
 import pytest
 
 import xjax.numpy as xnp
-from tests.numpy.test_indexing import _arrays, _check
+from tests._util import check, small_arrays
 
 pytestmark = pytest.mark.oracle
 
@@ -44,11 +44,11 @@ BLOCK = [
 
 
 def test_r_c(oracle):
-    _check(oracle, R_C, _arrays(np.random.default_rng(10)))
+    check(oracle, R_C, small_arrays(10), as_arrays=True)
 
 
 def test_block(oracle):
-    _check(oracle, BLOCK, _arrays(np.random.default_rng(11)))
+    check(oracle, BLOCK, small_arrays(11), as_arrays=True)
 
 
 def test_s_index_exp_are_numpys():

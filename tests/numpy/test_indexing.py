@@ -1,101 +1,15 @@
 """Differential tests of NumPy indexing (x[idx], x.at[idx], take, where...) against real JAX.
 
-Each test evaluates a batch of expression strings in the JAX oracle (one round trip) and in xjax
-(`jnp` = xjax.numpy, `jax` = xjax) and compares values, dtypes and weak types, or the error class.
+Each test evaluates a batch of expression strings on `tests._util.small_arrays` (as jnp arrays)
+in the JAX oracle (one round trip) and in xjax with `tests._util.check`, and compares values,
+dtypes and weak types, or the error class.
 """
 
-import threading
-
-import ml_dtypes
-import numpy as np
 import pytest
 
-import xjax.numpy as xnp
-from tests.oracle import assert_matches
+from tests._util import check, small_arrays
 
 pytestmark = pytest.mark.oracle
-
-_ORACLE_CODE = """
-X = {k: jnp.asarray(v) for k, v in arrays.items()}
-X.update(W)
-out = []
-for e in exprs:
-    try:
-        out.append(eval(e, {'jnp': jnp, 'np': np, 'jax': jax, 'lax': jax.lax, **X}))
-    except Exception as ex:
-        out.append(('ERR', type(ex).__name__, tuple(c.__name__ for c in type(ex).__mro__)))
-"""
-
-
-def _arrays(rng: np.random.Generator, dtype: str = "float32") -> dict:
-    dt = np.dtype(ml_dtypes.bfloat16) if dtype == "bfloat16" else np.dtype(dtype)
-    shapes = {"x0": (), "x1": (5,), "x2": (3, 4), "x3": (2, 3, 4), "e": (0, 3)}
-    out = {}
-    for name, shape in shapes.items():
-        if dt == np.bool_:
-            v = rng.random(shape) > 0.5
-        elif dt.kind in "iu":
-            v = rng.integers(0 if dt.kind == "u" else -50, 50, shape)
-        elif dt.kind == "c":
-            v = rng.normal(size=shape) + 1j * rng.normal(size=shape)
-        else:
-            v = rng.normal(size=shape)
-        out[name] = np.asarray(v).astype(dt)
-    return out
-
-
-def _run_xjax(expr: str, ns: dict) -> tuple[bool, object]:
-    try:
-        return True, eval(expr, dict(ns))
-    except Exception as ex:  # noqa: BLE001
-        return False, ex
-
-
-def _check(oracle, exprs: list[str], arrays: dict, weak: str = "") -> None:
-    """Runs `exprs` in both worlds; `weak` is extra setup code defining weakly typed arrays.
-
-    The oracle call runs in a thread while xjax evaluates, so that JAX's worker process and
-    this process compile at the same time.
-    """
-    import xjax.lax
-
-    box: dict = {}
-
-    def ask() -> None:
-        try:
-            box["want"] = oracle.exec("W = {}\n" + weak + _ORACLE_CODE, exprs=exprs, arrays=arrays)
-        except BaseException as ex:  # noqa: BLE001  (re-raised below, in the test's thread)
-            box["error"] = ex
-
-    thread = threading.Thread(target=ask)
-    thread.start()
-    ns = {"jnp": xnp, "np": np, "jax": xjax, "lax": xjax.lax}
-    ns.update({k: xnp.asarray(v) for k, v in arrays.items()})
-    wns = {"jnp": xnp, "np": np, "W": {}}
-    exec(weak, wns)  # noqa: S102
-    ns.update(wns["W"])
-    results = [_run_xjax(e, ns) for e in exprs]
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    failures = []
-    for expr, w, (ok, got) in zip(exprs, box["want"], results):
-        jax_raised = isinstance(w, tuple) and len(w) == 3 and w[0] == "ERR"
-        if jax_raised and ok:
-            failures.append(f"{expr}: jax raised {w[1]}, xjax returned {got!r}")
-        elif jax_raised:
-            names = [c.__name__ for c in type(got).__mro__]
-            if w[1] not in names:
-                failures.append(f"{expr}: xjax raised {names[0]} ({got}), jax raised {w[1]}")
-        elif not ok:
-            failures.append(f"{expr}: xjax raised {type(got).__name__}: {got}")
-        else:
-            try:
-                assert_matches(got, w)
-            except AssertionError as ex:
-                failures.append(f"{expr}: {ex}")
-    assert not failures, "\n".join(failures)
-
 
 BASIC = [
     "x1[0]", "x1[-1]", "x1[4]", "x1[-5]", "x1[1:3]", "x1[::2]", "x1[::-1]", "x1[::-2]", "x1[3:0:-1]",
@@ -159,19 +73,19 @@ JIT = [
 
 
 def test_basic_indexing(oracle):
-    _check(oracle, BASIC, _arrays(np.random.default_rng(0)))
+    check(oracle, BASIC, small_arrays(0), as_arrays=True)
 
 
 def test_advanced_and_boolean_indexing(oracle):
-    _check(oracle, ADVANCED, _arrays(np.random.default_rng(1)))
+    check(oracle, ADVANCED, small_arrays(1), as_arrays=True)
 
 
 def test_index_errors(oracle):
-    _check(oracle, ERRORS, _arrays(np.random.default_rng(2)))
+    check(oracle, ERRORS, small_arrays(2), as_arrays=True)
 
 
 def test_jit_indexing(oracle):
-    _check(oracle, JIT, _arrays(np.random.default_rng(3)))
+    check(oracle, JIT, small_arrays(3), as_arrays=True)
 
 
 PER_DTYPE = [
@@ -184,20 +98,20 @@ PER_DTYPE = [
     "dtype", ["bool", "int8", "int32", "uint8", "bfloat16", "float16", "float32", "complex64"]
 )
 def test_dtypes(oracle, dtype):
-    _check(oracle, PER_DTYPE, _arrays(np.random.default_rng(4), dtype))
+    check(oracle, PER_DTYPE, small_arrays(4, dtype), as_arrays=True)
 
 
 WEAK = """
-W['w1'] = jnp.asarray(2.5) + jnp.zeros(4) * 0 if False else jnp.full(4, 2.5) * 0 + 1.5
-W['ws'] = jnp.asarray(3.0)
-W['wi'] = jnp.asarray(7)
+w1 = jnp.asarray(2.5) + jnp.zeros(4) * 0 if False else jnp.full(4, 2.5) * 0 + 1.5
+ws = jnp.asarray(3.0)
+wi = jnp.asarray(7)
 """
 
 
 def test_weak_types_preserved(oracle):
     exprs = ["ws[None]", "ws[...]", "wi[None, None]", "ws.at[()].set(2)", "wi.at[None].add(1)",
              "x1.at[0].set(ws)", "x1.astype(jnp.int8).at[1].set(300)"]
-    _check(oracle, exprs, _arrays(np.random.default_rng(5)), weak=WEAK)
+    check(oracle, exprs, small_arrays(5), as_arrays=True, setup=WEAK)
 
 
 AT = [
@@ -224,13 +138,13 @@ AT = [
 
 
 def test_at_updates(oracle):
-    _check(oracle, AT, _arrays(np.random.default_rng(6)))
+    check(oracle, AT, small_arrays(6), as_arrays=True)
 
 
 def test_at_apply(oracle):
-    _check(oracle, ["x1.at[np.array([1, 3])].apply(jnp.negative)", "x2.at[1:, 2].apply(jnp.negative)",
-                    "x1.at[np.array([1, 1])].apply(jnp.negative)", "x1.at[:].apply(jnp.negative)"],
-           _arrays(np.random.default_rng(7)))
+    exprs = ["x1.at[np.array([1, 3])].apply(jnp.negative)", "x2.at[1:, 2].apply(jnp.negative)",
+             "x1.at[np.array([1, 1])].apply(jnp.negative)", "x1.at[:].apply(jnp.negative)"]
+    check(oracle, exprs, small_arrays(7), as_arrays=True)
 
 
 FUNCS = [
@@ -255,4 +169,4 @@ FUNCS = [
 
 
 def test_index_functions(oracle):
-    _check(oracle, FUNCS, _arrays(np.random.default_rng(8)))
+    check(oracle, FUNCS, small_arrays(8), as_arrays=True)

@@ -2,13 +2,12 @@
 choose, ix_, diag/tri/mask indices, compress, extract, place, put, fill_diagonal, unravel_index,
 ravel_multi_index.
 
-Expressions are batched into one oracle round trip per test (see `tests/numpy/test_indexing.py`).
+Expressions are batched into one oracle round trip per test (`tests._util.check`).
 """
 
-import numpy as np
 import pytest
 
-from tests.numpy.test_indexing import _arrays, _check
+from tests._util import check, small_arrays
 
 pytestmark = pytest.mark.oracle
 
@@ -84,8 +83,8 @@ INDEX_GENERATORS = [
 
 
 def test_selection_functions(oracle):
-    _check(oracle, SELECTION, _arrays(np.random.default_rng(8)))
+    check(oracle, SELECTION, small_arrays(8), as_arrays=True)
 
 
 def test_index_generators(oracle):
-    _check(oracle, INDEX_GENERATORS, _arrays(np.random.default_rng(12)))
+    check(oracle, INDEX_GENERATORS, small_arrays(12), as_arrays=True)

@@ -1,92 +1,21 @@
 """Differential tests of xjax.numpy shape manipulation against JAX (values, dtypes, weak types, errors).
 
-Also holds the small case runner (`check`, `make`) shared by the other tests of xjax.numpy's
-manipulation/contraction/sorting/misc families.
+Each test runs a table of (expression, inputs) cases with `tests._util.check`.
 """
 
 from __future__ import annotations
 
-import ml_dtypes
 import numpy as np
 import pytest
 
 import xjax
 import xjax.numpy as xnp
+from tests._util import check, make
 from tests.oracle import OracleError, assert_matches
 
 pytestmark = pytest.mark.oracle
 
 DTYPES = ["bool", "int8", "int32", "uint8", "bfloat16", "float16", "float32", "complex64"]
-
-_RUN = """
-out = []
-for _e, _env in cases:
-    try:
-        _v = eval(_e, {**globals(), **_env})
-        out.append(list(_v) if isinstance(_v, (list, tuple)) else _v)
-    except Exception as _ex:
-        out.append(("__error__", type(_ex).__name__, str(_ex)[:200]))
-"""
-
-
-def np_dtype(name: str) -> np.dtype:
-    return np.dtype(ml_dtypes.bfloat16) if name == "bfloat16" else np.dtype(name)
-
-
-def make(dtype: str, shape: tuple, seed: int = 0, lo: float = -3.0, hi: float = 3.0) -> np.ndarray:
-    """A deterministic random array (small integers for integer dtypes)."""
-    rng = np.random.default_rng(seed)
-    dt = np_dtype(dtype)
-    if dt.kind == "b":
-        return rng.random(shape) < 0.5
-    if dt.kind == "u":
-        return rng.integers(0, 10, shape).astype(dt)
-    if dt.kind == "i":
-        return rng.integers(-9, 10, shape).astype(dt)
-    v = rng.uniform(lo, hi, shape)
-    if dt.kind == "c":
-        v = v + 1j * rng.uniform(lo, hi, shape)
-    return v.astype(dt)
-
-
-def _desc(env: dict) -> str:
-    return str({k: (f"{v.dtype}{list(v.shape)}" if hasattr(v, "dtype") else repr(v)) for k, v in env.items()})
-
-
-def check(oracle, cases, x64: bool = False, **tol) -> None:
-    """Runs each (expr, env) case in JAX and in xjax; compares results, or error types."""
-    want = oracle.exec(_RUN, cases=cases, x64=x64)
-    assert not isinstance(want, OracleError), want
-    failures = []
-    for (expr, env), w in zip(cases, want):
-        ns = {"jnp": xnp, "np": np, "xjax": xjax, "jax": xjax, **env}
-        if isinstance(w, tuple) and len(w) == 3 and w[0] == "__error__":
-            try:
-                got = eval(expr, ns)
-            except Exception as e:  # noqa: BLE001
-                names = [c.__name__ for c in type(e).__mro__]
-                if w[1] not in names:
-                    failures.append(f"{expr} {_desc(env)}: xjax raised {names[0]}: {e}; jax {w[1]}: {w[2]}")
-                continue
-            failures.append(f"{expr} {_desc(env)}: jax raised {w[1]}: {w[2]}; xjax returned {got!r}")
-            continue
-        try:
-            got = eval(expr, ns)
-            if isinstance(got, tuple):
-                got = list(got)
-            assert_matches(got, w, **tol)
-        except Exception as e:  # noqa: BLE001
-            failures.append(f"{expr} {_desc(env)}: {type(e).__name__}: {str(e)[:300]}")
-    assert not failures, f"{len(failures)}/{len(cases)} cases failed:\n" + "\n".join(failures[:40])
-
-
-@pytest.fixture
-def x64():
-    xjax.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        xjax.config.update("jax_enable_x64", False)
 
 
 def test_reshape_family(oracle):
@@ -322,7 +251,7 @@ def test_jit_matches_eager(oracle):
     assert_matches(roll, oracle.eval("jnp.roll(x, -3, axis=2)", x=x))
 
 
-def test_x64(oracle, x64):
+def test_x64(oracle):
     x = make("int64", (2, 3))
     f = make("float64", (3,))
     cases = [

@@ -8,7 +8,7 @@ import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.numpy.test_manipulation import check, make, x64  # noqa: F401  (x64 is a fixture)
+from tests._util import check, make
 from tests.oracle import assert_matches
 
 pytestmark = pytest.mark.oracle
@@ -206,7 +206,7 @@ def test_jit_matches_eager(oracle):
     assert_matches(jitted[1], oracle.eval("jnp.pad(x, 2, constant_values=x[0, 0])", x=x))
 
 
-def test_x64(oracle, x64):  # noqa: F811
+def test_x64(oracle):
     x = make("float64", (3, 4))
     i = make("int64", (5,))
     cases = [

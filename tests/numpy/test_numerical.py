@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 import xjax
-from tests.numpy.test_fft import run_cases
-from tests.numpy.test_manipulation import make
+from tests._util import check, make
 from xjax._src.numpy import numerical
 from xjax.test_util import check_grads
 
@@ -36,7 +35,7 @@ def test_trapezoid_unwrap(oracle):
         ("jnp.unwrap(p[:, :0])", {"p": phase}),
         ("jnp.unwrap(c)", {"c": make("complex64", (3,))}),
     ]
-    run_cases(oracle, cases, rtol=1e-4, atol=1e-4)
+    check(oracle, cases, rtol=1e-4, atol=1e-4)
 
 
 def test_trapezoid_grad():
@@ -61,7 +60,7 @@ def test_histograms(oracle):
         ("jnp.histogramdd(s3, weights=w)", env),
         ("jnp.histogramdd(s3, range=[(0, 1)])", env),
     ]
-    run_cases(oracle, cases, rtol=1e-5, atol=1e-5)
+    check(oracle, cases, rtol=1e-5, atol=1e-5)
 
 
 def test_packbits(oracle):
@@ -85,7 +84,7 @@ def test_packbits(oracle):
         ("jnp.unpackbits(jnp.packbits(b, axis=1), axis=1, count=11)", {"b": b}),
         ("jnp.unpackbits(i)", {"i": i}),
     ]
-    run_cases(oracle, cases)
+    check(oracle, cases)
 
 
 def test_jit():

@@ -11,7 +11,7 @@ import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.numpy.test_indexing import _arrays, _check
+from tests._util import check, small_arrays
 
 pytestmark = pytest.mark.oracle
 
@@ -48,7 +48,7 @@ ROLLAXIS = [
 
 
 def test_numpy_passthroughs(oracle):
-    _check(oracle, COMPAT + ROLLAXIS, _arrays(np.random.default_rng(13)))
+    check(oracle, COMPAT + ROLLAXIS, small_arrays(13), as_arrays=True)
 
 
 def test_printing_passthroughs():

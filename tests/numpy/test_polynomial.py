@@ -7,8 +7,7 @@ import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.numpy.test_fft import run_cases
-from tests.numpy.test_manipulation import make
+from tests._util import check, make
 from xjax._src.errors import ConcretizationTypeError
 from xjax._src.numpy import polynomial
 from xjax.test_util import check_grads
@@ -39,7 +38,7 @@ def test_polyfit(oracle):
         ("jnp.polyfit(x[:3], y[:3], 2, cov=True)", env),
         ("jnp.polyfit(i, y[:5], 2)", {**env, "i": np.arange(5, dtype=np.int32)}),
     ]
-    run_cases(oracle, cases, rtol=2e-3, atol=2e-3)
+    check(oracle, cases, rtol=2e-3, atol=2e-3)
 
 
 def test_polydiv_poly(oracle):
@@ -59,7 +58,7 @@ def test_polydiv_poly(oracle):
         ("jnp.poly(2.0)", {}),
         ("jnp.poly(z)", {"z": np.ones((2, 3), np.float32)}),
     ]
-    run_cases(oracle, cases, rtol=1e-4, atol=1e-4)
+    check(oracle, cases, rtol=1e-4, atol=1e-4)
 
 
 def test_poly_grad():
@@ -87,7 +86,7 @@ def test_roots(oracle):
         ("jnp.roots(p.reshape(2, 2))", {"p": p}),
         ("jnp.sort_complex(jnp.poly(m))", {"m": np.array([[1.0, 2.0], [0.0, 3.0]], np.float32)}),
     ]
-    run_cases(oracle, cases, rtol=1e-4, atol=1e-4)
+    check(oracle, cases, rtol=1e-4, atol=1e-4)
     f = xjax.jit(lambda q: polynomial.roots(q, strip_zeros=False))
     got = np.sort_complex(np.asarray(f(p)))
     np.testing.assert_allclose(got, [1, 2, 3], atol=1e-4)

@@ -7,7 +7,8 @@ import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.numpy.test_ufuncs import DTYPES, check, make
+from tests._util import check, make
+from tests.numpy.test_ufuncs import DTYPES
 
 pytestmark = pytest.mark.oracle
 
@@ -163,17 +164,13 @@ def test_quantiles(oracle):
 
 
 def test_x64(oracle):
-    xjax.config.update("jax_enable_x64", True)
-    try:
-        cases = []
-        for dt in ("int8", "int64", "uint32", "float64", "bool"):
-            x = make(dt, (2, 3), 1)
-            for name in ("sum", "mean", "argmax", "cumsum", "var"):
-                cases.append((f"jnp.{name}(x, axis=0)", {"x": x}))
-        cases.append(("jnp.sum(3)", {}))
-        check(oracle, cases, x64=True)
-    finally:
-        xjax.config.update("jax_enable_x64", False)
+    cases = []
+    for dt in ("int8", "int64", "uint32", "float64", "bool"):
+        x = make(dt, (2, 3), 1)
+        for name in ("sum", "mean", "argmax", "cumsum", "var"):
+            cases.append((f"jnp.{name}(x, axis=0)", {"x": x}))
+    cases.append(("jnp.sum(3)", {}))
+    check(oracle, cases, x64=True)
 
 
 def test_jit_matches_eager():

@@ -7,7 +7,7 @@ import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.numpy.test_manipulation import check, make, x64  # noqa: F401  (x64 is a fixture)
+from tests._util import check, make
 from tests.oracle import assert_matches
 
 pytestmark = pytest.mark.oracle
@@ -194,7 +194,7 @@ def test_jit_matches_eager():
         np.testing.assert_array_equal(np.asarray(e), np.asarray(j))
 
 
-def test_x64(oracle, x64):  # noqa: F811
+def test_x64(oracle):
     x = make("float64", (3, 5))
     i = make("int64", (9,)) % 4
     cases = [

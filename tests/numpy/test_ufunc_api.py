@@ -1,15 +1,14 @@
 """Differential tests against real JAX of jnp.ufunc / jnp.frompyfunc (xjax/_src/numpy/ufunc_api.py):
 calls, reduce, accumulate, at, reduceat, outer (values, dtypes, weak types, errors; jit, grad).
 
-Expressions are batched into one oracle round trip per test (see `tests/numpy/test_indexing.py`).
+Expressions are batched into one oracle round trip per test (`tests._util.check`).
 """
 
-import numpy as np
 import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.numpy.test_indexing import _arrays, _check
+from tests._util import check, small_arrays
 
 pytestmark = pytest.mark.oracle
 
@@ -46,7 +45,7 @@ UFUNC = [
 
 @pytest.mark.slow
 def test_ufunc(oracle):
-    _check(oracle, UFUNC, _arrays(np.random.default_rng(24)))
+    check(oracle, UFUNC, small_arrays(24), as_arrays=True)
 
 
 def test_ufunc_object():

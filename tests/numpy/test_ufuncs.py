@@ -2,75 +2,16 @@
 
 from __future__ import annotations
 
-import ml_dtypes
 import numpy as np
 import pytest
 
 import xjax
 import xjax.numpy as xnp
-from tests.oracle import OracleError, assert_matches
+from tests._util import check, make
 
 pytestmark = pytest.mark.oracle
 
 DTYPES = ["bool", "int8", "int32", "uint8", "uint32", "bfloat16", "float16", "float32", "complex64"]
-
-_RUN = """
-out = []
-for _e, _env in cases:
-    try:
-        out.append(eval(_e, {**globals(), **_env}))
-    except Exception as _ex:
-        out.append(("__error__", type(_ex).__name__, str(_ex)[:200]))
-"""
-
-
-def _np_dtype(name: str) -> np.dtype:
-    return np.dtype(ml_dtypes.bfloat16) if name == "bfloat16" else np.dtype(name)
-
-
-def make(dtype: str, shape: tuple, seed: int = 0, lo: float = -3.0, hi: float = 3.0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    dt = _np_dtype(dtype)
-    if dt.kind == "b":
-        return rng.random(shape) < 0.5
-    if dt.kind == "u":
-        return rng.integers(0, 10, shape).astype(dt)
-    if dt.kind == "i":
-        return rng.integers(-9, 10, shape).astype(dt)
-    v = rng.uniform(lo, hi, shape)
-    if dt.kind == "c":
-        v = v + 1j * rng.uniform(lo, hi, shape)
-    return v.astype(dt)
-
-
-def check(oracle, cases, x64: bool = False, **tol) -> None:
-    """Runs each (expr, env) case in JAX and xjax; compares results or error types."""
-    want = oracle.exec(_RUN, cases=cases, x64=x64)
-    assert not isinstance(want, OracleError), want
-    failures = []
-    for (expr, env), w in zip(cases, want):
-        ns = {"jnp": xnp, "np": np, "xjax": xjax, **env}
-        if isinstance(w, tuple) and len(w) == 3 and w[0] == "__error__":
-            try:
-                got = eval(expr, ns)
-            except Exception as e:  # noqa: BLE001
-                names = [c.__name__ for c in type(e).__mro__]
-                if w[1] not in names:
-                    failures.append(f"{expr} {_desc(env)}: xjax raised {names[0]}: {e}; jax {w[1]}: {w[2]}")
-                continue
-            failures.append(f"{expr} {_desc(env)}: jax raised {w[1]}: {w[2]}; xjax returned {got!r}")
-            continue
-        try:
-            got = eval(expr, ns)
-            assert_matches(got, w, **tol)
-        except Exception as e:  # noqa: BLE001
-            failures.append(f"{expr} {_desc(env)}: {type(e).__name__}: {str(e)[:300]}")
-    assert not failures, f"{len(failures)}/{len(cases)} cases failed:\n" + "\n".join(failures[:40])
-
-
-def _desc(env: dict) -> str:
-    return str({k: (f"{v.dtype}{list(v.shape)}" if hasattr(v, "dtype") else repr(v)) for k, v in env.items()})
-
 
 UNARY = {
     # name: (lo, hi) input range for floats
@@ -242,20 +183,16 @@ def test_ternary_and_misc(oracle):
 
 
 def test_x64(oracle):
-    xjax.config.update("jax_enable_x64", True)
-    try:
-        cases = []
-        for dt in ("int64", "float64", "uint32", "float32", "complex128"):
-            x = make(dt, (3,), 1)
-            for n in ("abs", "exp", "floor", "isnan"):
-                cases.append((f"jnp.{n}(x)", {"x": x}))
-            cases.append(("jnp.add(x, 1)", {"x": x}))
-            cases.append(("jnp.floor_divide(x, 2)", {"x": x}))
-            cases.append(("jnp.power(x, 2)", {"x": x}))
-        cases += [("jnp.add(1, 2.0)", {}), ("jnp.sqrt(2)", {}), ("jnp.multiply(2, 3)", {})]
-        check(oracle, cases, x64=True)
-    finally:
-        xjax.config.update("jax_enable_x64", False)
+    cases = []
+    for dt in ("int64", "float64", "uint32", "float32", "complex128"):
+        x = make(dt, (3,), 1)
+        for n in ("abs", "exp", "floor", "isnan"):
+            cases.append((f"jnp.{n}(x)", {"x": x}))
+        cases.append(("jnp.add(x, 1)", {"x": x}))
+        cases.append(("jnp.floor_divide(x, 2)", {"x": x}))
+        cases.append(("jnp.power(x, 2)", {"x": x}))
+    cases += [("jnp.add(1, 2.0)", {}), ("jnp.sqrt(2)", {}), ("jnp.multiply(2, 3)", {})]
+    check(oracle, cases, x64=True)
 
 
 def test_jit_matches_eager():

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 import xjax
-from tests.numpy.test_fft import run_cases
-from tests.numpy.test_manipulation import x64  # noqa: F401  (x64 is a fixture)
+from tests._util import check
 from xjax._src.numpy import windows
 
 pytestmark = pytest.mark.oracle
@@ -27,13 +26,11 @@ def test_windows(oracle):
         ("jnp.bartlett(-1)", {}),
         ("jnp.hanning(2.5)", {}),
     ]
-    run_cases(oracle, cases, rtol=1e-5, atol=1e-6)
+    check(oracle, cases, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.usefixtures("x64")
 def test_windows_x64(oracle):
-    run_cases(oracle, [("jnp.blackman(7)", {}), ("jnp.kaiser(6, 4.0)", {})], x64=True,
-              rtol=1e-12, atol=1e-12)
+    check(oracle, ["jnp.blackman(7)", "jnp.kaiser(6, 4.0)"], x64=True, rtol=1e-12, atol=1e-12)
 
 
 def test_kaiser_traced_beta():
